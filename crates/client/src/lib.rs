@@ -1,0 +1,7 @@
+//! Ronda on the device: the durable local store and its outbox, and the photo pipeline. The
+//! `ronda` command-line client is built on the same API the app uses.
+
+pub mod photo;
+pub mod store;
+
+pub use store::{Store, StoreConfig, StoreError};
