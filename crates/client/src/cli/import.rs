@@ -1,5 +1,5 @@
-//! `ronda import`: reports from JSON Lines. A file is checked whole before anything is saved,
-//! so a bad line changes nothing; standard input is saved line by line as it arrives (each id is
+//! `ronda import`: reports from JSON Lines. A file is checked whole, then saved in one
+//! transaction, so a bad line changes nothing; standard input is saved line by line as it arrives (each id is
 //! printed once it is durable), which suits streaming from another program.
 
 use std::fs::File;
@@ -13,7 +13,7 @@ use ronda_client::photo::ProcessedPhoto;
 use ronda_core::{Coded, Lang, LocationSource, NewReport, ReportId, ReportKind, Timestamp};
 
 use super::render::print_json;
-use super::{Ctx, Failure, ReportInput, open, save};
+use super::{Ctx, Failure, ReportInput, attach_photos, open, save};
 
 /// One line of an import file.
 #[derive(Debug, Deserialize)]
@@ -112,13 +112,19 @@ pub fn run(ctx: &Ctx, file: &Path) -> Result<(), Failure> {
     bar.finish_and_clear();
     let mut store = open(ctx)?;
     let bar = progress(ctx, Some(checked.len() as u64));
-    bar.set_message(ctx.lang.pick("menyimpan", "saving"));
+    bar.set_message(ctx.lang.pick("menyimpan foto", "saving photos"));
+    let mut reports = Vec::with_capacity(checked.len());
+    let mut lines = Vec::with_capacity(checked.len());
     for (n, (report, photos)) in checked {
-        let saved = save(&mut store, report, &photos).map_err(|e| e.at_line(n))?;
-        announce(ctx, n, saved.id());
+        reports.push(attach_photos(&store, report, &photos).map_err(|e| e.at_line(n))?);
+        lines.push(n);
         bar.inc(1);
     }
     bar.finish_and_clear();
+    store.create_reports(&reports).map_err(Failure::store)?;
+    for (n, report) in lines.into_iter().zip(&reports) {
+        announce(ctx, n, report.id());
+    }
     Ok(())
 }
 

@@ -146,9 +146,9 @@ impl ReportInput {
     }
 }
 
-/// Stores the photos' files, then the report with its outbox op.
-pub fn save(
-    store: &mut Store,
+/// Writes the photos' files and names them in the report, which is not saved yet.
+pub fn attach_photos(
+    store: &Store,
     mut report: NewReport,
     photos: &[(PathBuf, photo::ProcessedPhoto)],
 ) -> Result<NewReport, Failure> {
@@ -158,6 +158,16 @@ pub fn save(
         .collect::<Result<Vec<_>, StoreError>>()
         .map_err(Failure::store)?;
     report.set_photos(refs).map_err(Failure::input)?;
+    Ok(report)
+}
+
+/// Stores the photos' files, then the report with its outbox op.
+pub fn save(
+    store: &mut Store,
+    report: NewReport,
+    photos: &[(PathBuf, photo::ProcessedPhoto)],
+) -> Result<NewReport, Failure> {
+    let report = attach_photos(store, report, photos)?;
     store.create_report(&report).map_err(Failure::store)?;
     Ok(report)
 }

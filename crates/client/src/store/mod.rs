@@ -88,6 +88,7 @@ impl Store {
         if path.is_dir() {
             return Err(cannot_open("it is a folder".into()));
         }
+        refuse_non_sqlite(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| cannot_open(e.to_string()))?;
         }
@@ -110,6 +111,9 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Map queries touch rows scattered over the file; keep them in memory rather than read
+        // them page by page through system calls.
+        conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
         if let Some(max) = config.max_size_bytes {
             let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
             let pages = (max / page_size.max(1) as u64).clamp(1, i64::MAX as u64) as i64;
@@ -137,6 +141,10 @@ impl Store {
     }
 
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.stats_unnamed().map_err(|e| e.at(&self.path))
+    }
+
+    fn stats_unnamed(&self) -> Result<StoreStats, StoreError> {
         let count = |sql: &str| -> Result<u64, StoreError> {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
         };
@@ -154,6 +162,10 @@ impl Store {
     /// A full check of the file and its indexes. Slow on a big store: for `ronda db check` and
     /// for tests, not for every start.
     pub fn check(&self) -> Result<CheckReport, StoreError> {
+        self.check_unnamed().map_err(|e| e.at(&self.path))
+    }
+
+    fn check_unnamed(&self) -> Result<CheckReport, StoreError> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
@@ -196,6 +208,25 @@ fn blob_dir_for(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_owned();
     name.push(".photos");
     db.with_file_name(name)
+}
+
+/// SQLite takes a file shorter than its header for an empty database and would write over it;
+/// anything there that is not an SQLite file is refused instead.
+fn refuse_non_sqlite(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let mut head = Vec::with_capacity(16);
+    file.by_ref().take(16).read_to_end(&mut head)?;
+    if head.is_empty() || head == MAGIC {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt {
+            path: path.to_owned(),
+        })
+    }
 }
 
 fn refuse_foreign_or_newer(conn: &Connection) -> Result<(), StoreError> {

@@ -62,6 +62,10 @@ pub struct OutboxEntry {
 impl Store {
     /// The outbox in send order, optionally only entries in one state.
     pub fn outbox(&self, state: Option<OutboxState>) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_unnamed(state).map_err(|e| e.at(&self.path))
+    }
+
+    fn outbox_unnamed(&self, state: Option<OutboxState>) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, body, state, attempts, last_attempt_at, reject_code, reject_message
              FROM outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY seq",

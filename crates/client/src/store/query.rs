@@ -95,6 +95,10 @@ pub struct ReportSummary {
 
 impl Store {
     pub fn query(&self, q: &ReportQuery) -> Result<Vec<ReportSummary>, StoreError> {
+        self.query_unnamed(q).map_err(|e| e.at(&self.path))
+    }
+
+    fn query_unnamed(&self, q: &ReportQuery) -> Result<Vec<ReportSummary>, StoreError> {
         let mut sql = String::from(
             "SELECT r.id, r.kind, r.category, r.status, r.lat, r.lon, r.accuracy_m, r.location_source,
                     r.location_at, r.description, r.area, r.created_at, r.updated_at,
@@ -210,24 +214,25 @@ impl TotalCmpOpt for Option<f64> {
     }
 }
 
+/// A list row. Lists are hot (a map redraw reads a thousand rows), so this checks only what it
+/// turns into typed values; the description was checked when it was written.
 fn summary(
     stored: StoredReport,
     photo_count: u32,
     distance_m: Option<f64>,
 ) -> Result<ReportSummary, StoreError> {
-    let report = stored.into_report(vec![])?;
     Ok(ReportSummary {
-        id: report.id(),
-        kind: report.kind(),
-        category: report.category().clone(),
-        status: report.status,
-        location: *report.location(),
-        description: report.description().map(|d| d.as_str().to_owned()),
-        area: report.area().copied(),
-        created_at: report.created_at(),
-        updated_at: report.updated_at,
+        id: stored.id()?,
+        kind: stored.kind()?,
+        category: CategoryCode::parse(&stored.category).map_err(unreadable)?,
+        status: stored.status()?,
+        location: stored.location()?,
+        area: stored.area()?,
+        created_at: stored.created_at()?,
+        updated_at: stored.updated_at()?,
         photo_count,
         distance_m,
+        description: stored.description,
     })
 }
 

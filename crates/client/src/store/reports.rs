@@ -1,7 +1,7 @@
 //! Writing a report (with its photos' names and its outbox op, in one transaction) and reading
 //! one back.
 
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use ronda_core::search;
 use ronda_core::{
@@ -9,28 +9,53 @@ use ronda_core::{
     PhotoRef, Report, ReportId, ReportKind, ReportStatus, Sha256Hex, Timestamp,
 };
 
-use super::{Store, StoreError};
+use super::{BlobDir, Store, StoreError};
 
 impl Store {
     /// Saves a new report and queues it for the server. When this returns `Ok`, the report and
     /// its op are on disk and survive the process being killed or the power failing. Photo files
     /// named in the report must already be in the blob folder (see [`Store::put_photo`]).
     pub fn create_report(&mut self, report: &NewReport) -> Result<Op, StoreError> {
-        let op = Op::new(OpBody::CreateReport(report.clone()));
-        let body = serde_json::to_string(&op).map_err(|e| StoreError::Unreadable(e.to_string()))?;
+        let mut ops = self.create_reports(std::slice::from_ref(report))?;
+        Ok(ops.remove(0))
+    }
+
+    /// Saves several reports at once: all of them, or (on any error) none. One commit, one sync.
+    pub fn create_reports(&mut self, reports: &[NewReport]) -> Result<Vec<Op>, StoreError> {
+        self.create_reports_unnamed(reports)
+            .map_err(|e| e.at(&self.path))
+    }
+
+    fn create_reports_unnamed(&mut self, reports: &[NewReport]) -> Result<Vec<Op>, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM report WHERE id = ?1)",
-            [report.id().to_string()],
-            |r| r.get(0),
-        )?;
-        if exists {
-            return Err(StoreError::AlreadyExists(report.id()));
-        }
-        let loc = report.location();
-        tx.prepare_cached(
+        let ops = reports
+            .iter()
+            .map(|r| insert_report(&tx, &self.blobs, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(ops)
+    }
+}
+
+fn insert_report(
+    tx: &Transaction<'_>,
+    blobs: &BlobDir,
+    report: &NewReport,
+) -> Result<Op, StoreError> {
+    let op = Op::new(OpBody::CreateReport(report.clone()));
+    let body = serde_json::to_string(&op).map_err(|e| StoreError::Unreadable(e.to_string()))?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM report WHERE id = ?1)",
+        [report.id().to_string()],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(StoreError::AlreadyExists(report.id()));
+    }
+    let loc = report.location();
+    tx.prepare_cached(
             "INSERT INTO report (id, kind, category, status, lat, lon, accuracy_m, location_source, location_at,
                                  description, area, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
@@ -49,15 +74,15 @@ impl Store {
             report.area().map(AreaCode::to_string),
             report.created_at().millis(),
         ])?;
-        let seq = tx.last_insert_rowid();
-        tx.prepare_cached("INSERT INTO report_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)")?
+    let seq = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO report_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)")?
             .execute(params![seq, loc.coord.lat(), loc.coord.lon()])?;
-        if let Some(d) = report.description() {
-            tx.prepare_cached("INSERT INTO report_fts (rowid, terms) VALUES (?1, ?2)")?
-                .execute(params![seq, search::index_terms(d.as_str()).join(" ")])?;
-        }
-        for (position, p) in report.photos().iter().enumerate() {
-            tx.prepare_cached(
+    if let Some(d) = report.description() {
+        tx.prepare_cached("INSERT INTO report_fts (rowid, terms) VALUES (?1, ?2)")?
+            .execute(params![seq, search::index_terms(d.as_str()).join(" ")])?;
+    }
+    for (position, p) in report.photos().iter().enumerate() {
+        tx.prepare_cached(
                 "INSERT INTO photo (report_seq, position, sha256, thumb_sha256, width, height, bytes, exif_lat, exif_lon, taken_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
@@ -73,26 +98,32 @@ impl Store {
                 p.exif_position.map(|c| c.lon()),
                 p.taken_at.map(|t| t.millis()),
             ])?;
-            for name in [&p.sha256, &p.thumb_sha256] {
-                let size = std::fs::metadata(self.blobs.path_of(name))?.len();
-                tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
-                    .execute(params![name.as_str(), size as i64])?;
-            }
+        for name in [&p.sha256, &p.thumb_sha256] {
+            let size = std::fs::metadata(blobs.path_of(name))?.len();
+            tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
+                .execute(params![name.as_str(), size as i64])?;
         }
-        tx.prepare_cached("INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![
-                op.id.to_string(),
-                op.body.kind().code(),
-                report.id().to_string(),
-                body,
-                op.made_at.millis()
-            ])?;
-        tx.commit()?;
-        Ok(op)
     }
+    tx.prepare_cached(
+        "INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        op.id.to_string(),
+        op.body.kind().code(),
+        report.id().to_string(),
+        body,
+        op.made_at.millis()
+    ])?;
+    Ok(op)
+}
 
+impl Store {
     /// One report with its photos, or `None` if this device has no such report.
     pub fn report(&self, id: ReportId) -> Result<Option<Report>, StoreError> {
+        self.report_unnamed(id).map_err(|e| e.at(&self.path))
+    }
+
+    fn report_unnamed(&self, id: ReportId) -> Result<Option<Report>, StoreError> {
         let row = self
             .conn
             .prepare_cached(
@@ -194,37 +225,63 @@ impl StoredReport {
             .ok_or_else(|| unreadable(format!("status {:?}", self.status)))
     }
 
-    pub fn into_report(self, photos: Vec<PhotoRef>) -> Result<Report, StoreError> {
-        let status = self.status()?;
-        let updated_at = Timestamp::from_millis(self.updated_at).map_err(unreadable)?;
-        let kind = ReportKind::from_code(&self.kind)
-            .ok_or_else(|| unreadable(format!("kind {:?}", self.kind)))?;
-        let location = Location {
+    pub fn id(&self) -> Result<ReportId, StoreError> {
+        self.id.parse().map_err(unreadable)
+    }
+
+    pub fn kind(&self) -> Result<ReportKind, StoreError> {
+        ReportKind::from_code(&self.kind).ok_or_else(|| unreadable(format!("kind {:?}", self.kind)))
+    }
+
+    pub fn location(&self) -> Result<Location, StoreError> {
+        Ok(Location {
             coord: Coordinate::new(self.lat, self.lon).map_err(unreadable)?,
             accuracy_m: Accuracy::metres(self.accuracy_m).map_err(unreadable)?,
             source: LocationSource::from_code(&self.source)
                 .ok_or_else(|| unreadable(format!("location source {:?}", self.source)))?,
             captured_at: Timestamp::from_millis(self.location_at).map_err(unreadable)?,
-        };
-        let id: ReportId = self.id.parse().map_err(unreadable)?;
-        let created_at = Timestamp::from_millis(self.created_at).map_err(unreadable)?;
-        let mut draft = NewReport::with_id(id, kind, &self.category, location, created_at)
-            .map_err(unreadable)?
-            .describe(
-                self.description
-                    .as_deref()
-                    .map(Description::parse)
-                    .transpose()
-                    .map_err(unreadable)?,
-            )
-            .in_area(
-                self.area
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(unreadable)?,
-            );
+        })
+    }
+
+    pub fn area(&self) -> Result<Option<AreaCode>, StoreError> {
+        self.area
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(unreadable)
+    }
+
+    pub fn created_at(&self) -> Result<Timestamp, StoreError> {
+        Timestamp::from_millis(self.created_at).map_err(unreadable)
+    }
+
+    pub fn updated_at(&self) -> Result<Timestamp, StoreError> {
+        Timestamp::from_millis(self.updated_at).map_err(unreadable)
+    }
+
+    /// The whole report, every field checked back into domain types.
+    pub fn into_report(self, photos: Vec<PhotoRef>) -> Result<Report, StoreError> {
+        let description = self
+            .description
+            .as_deref()
+            .map(Description::parse)
+            .transpose()
+            .map_err(unreadable)?;
+        let mut draft = NewReport::with_id(
+            self.id()?,
+            self.kind()?,
+            &self.category,
+            self.location()?,
+            self.created_at()?,
+        )
+        .map_err(unreadable)?
+        .describe(description)
+        .in_area(self.area()?);
         draft.set_photos(photos).map_err(unreadable)?;
-        Ok(Report::from_parts(draft, status, updated_at))
+        Ok(Report::from_parts(
+            draft,
+            self.status()?,
+            self.updated_at()?,
+        ))
     }
 }

@@ -30,8 +30,10 @@ CREATE INDEX report_by_area ON report (area);
 CREATE VIRTUAL TABLE report_geo USING rtree (seq, min_lat, max_lat, min_lon, max_lon);
 
 -- Stemmed Indonesian search terms of each description (see ronda_core::search), keyed by
--- report.seq. Contentless: the terms are derived, the description lives in `report`.
-CREATE VIRTUAL TABLE report_fts USING fts5 (terms, content = '', contentless_delete = 1, tokenize = 'unicode61');
+-- report.seq. Contentless: the terms are derived, the description lives in `report`. The terms
+-- arrive split and lowercased, so the tokenizer only splits on spaces ('ascii' leaves every
+-- non-ASCII character as written, where 'unicode61' would fold accents that Rust kept).
+CREATE VIRTUAL TABLE report_fts USING fts5 (terms, content = '', contentless_delete = 1, tokenize = 'ascii');
 
 CREATE TABLE photo (
     report_seq   INTEGER NOT NULL REFERENCES report (seq),
