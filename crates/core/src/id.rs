@@ -96,3 +96,11 @@ uuid7_id!(
     /// One change made on a device and queued for the server; the unit of idempotency.
     OpId
 );
+uuid7_id!(
+    /// A person with an account.
+    UserId
+);
+uuid7_id!(
+    /// One phone or computer a person signed in on; each has its own refresh token.
+    DeviceId
+);

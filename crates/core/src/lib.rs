@@ -6,7 +6,9 @@
 
 pub mod agency;
 pub mod area;
+pub mod authz;
 pub mod category;
+pub mod hlc;
 pub mod i18n;
 pub mod id;
 pub mod location;
@@ -15,6 +17,7 @@ pub mod photo;
 pub mod report;
 pub mod role;
 pub mod search;
+pub mod sync;
 pub mod text;
 pub mod time;
 
@@ -24,10 +27,11 @@ pub use area::{
     RwNumber, RwRef,
 };
 pub use category::{Category, CategoryCode};
+pub use hlc::{Hlc, Stamp};
 pub use i18n::{Coded, Lang};
-pub use id::{OpId, ReportId};
+pub use id::{DeviceId, OpId, ReportId, UserId};
 pub use location::{Accuracy, BoundingBox, Coordinate, Location, LocationSource};
-pub use op::{Op, OpBody, OpKind};
+pub use op::{Op, OpBody, OpKind, ReportPatch};
 pub use photo::{PhotoRef, Sha256Hex};
 pub use report::{NewReport, Report, ReportKind, ReportStatus};
 pub use role::{Role, RoleAssignment};

@@ -6,22 +6,28 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::category::CategoryCode;
+use crate::hlc::Hlc;
 use crate::id::{OpId, ReportId};
+use crate::location::Location;
 use crate::report::NewReport;
-use crate::time::Timestamp;
+use crate::text::Description;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OpKind {
     #[serde(rename = "report.create")]
     CreateReport,
+    #[serde(rename = "report.update")]
+    UpdateReport,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 1] = [OpKind::CreateReport];
+    pub const ALL: [OpKind; 2] = [OpKind::CreateReport, OpKind::UpdateReport];
 
     pub fn code(self) -> &'static str {
         match self {
             OpKind::CreateReport => "report.create",
+            OpKind::UpdateReport => "report.update",
         }
     }
 
@@ -35,12 +41,15 @@ impl OpKind {
 pub enum OpBody {
     #[serde(rename = "report.create")]
     CreateReport(NewReport),
+    #[serde(rename = "report.update")]
+    UpdateReport(ReportPatch),
 }
 
 impl OpBody {
     pub fn kind(&self) -> OpKind {
         match self {
             OpBody::CreateReport(_) => OpKind::CreateReport,
+            OpBody::UpdateReport(_) => OpKind::UpdateReport,
         }
     }
 
@@ -48,25 +57,45 @@ impl OpBody {
     pub fn report_id(&self) -> ReportId {
         match self {
             OpBody::CreateReport(r) => r.id(),
+            OpBody::UpdateReport(p) => p.report,
         }
     }
 }
 
-/// One change, as the device made it. `made_at` is the device's clock, which may be wrong; the
-/// server orders ops by its own rules, not by this.
+/// An edit of a report's free fields. Each field that is present replaces the old value if its
+/// stamp is later; location moves as one unit. Absent fields are left alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportPatch {
+    pub report: ReportId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
+}
+
+impl ReportPatch {
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none() && self.location.is_none() && self.description.is_none()
+    }
+}
+
+/// One change, as the device made it, stamped by the device's hybrid logical clock. The device's
+/// clock may be wrong; the server clamps stamps from the far future.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Op {
     pub id: OpId,
-    pub made_at: Timestamp,
+    pub hlc: Hlc,
     #[serde(flatten)]
     pub body: OpBody,
 }
 
 impl Op {
-    pub fn new(body: OpBody) -> Self {
+    pub fn new(body: OpBody, hlc: Hlc) -> Self {
         Self {
             id: OpId::new(),
-            made_at: Timestamp::now(),
+            hlc,
             body,
         }
     }
@@ -75,8 +104,9 @@ impl Op {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::location::{Accuracy, Coordinate, Location, LocationSource};
+    use crate::location::{Accuracy, Coordinate, LocationSource};
     use crate::report::ReportKind;
+    use crate::time::Timestamp;
 
     #[test]
     fn ops_round_trip_with_a_stable_kind_code() {
@@ -87,7 +117,13 @@ mod tests {
             captured_at: Timestamp::now(),
         };
         let report = NewReport::new(ReportKind::Laporan, "sampah-menumpuk", loc).unwrap();
-        let op = Op::new(OpBody::CreateReport(report.clone()));
+        let op = Op::new(
+            OpBody::CreateReport(report.clone()),
+            Hlc {
+                ms: 1_796_000_000_000,
+                n: 2,
+            },
+        );
         let json = serde_json::to_value(&op).unwrap();
         assert_eq!(json["kind"], "report.create");
         assert_eq!(op.body.report_id(), report.id());

@@ -292,6 +292,22 @@ impl NewReport {
         self.created_at
     }
 
+    pub(crate) fn fields(&self) -> ReportFields {
+        ReportFields {
+            category: self.category.clone(),
+            location: self.location,
+            description: self.description.clone(),
+        }
+    }
+
+    /// Replaces the free fields; the caller has checked the category fits the kind.
+    pub(crate) fn with_fields(mut self, f: ReportFields) -> Self {
+        self.category = f.category;
+        self.location = f.location;
+        self.description = f.description;
+        self
+    }
+
     /// The report as it stands on the device right after it was made.
     pub fn into_report(self) -> Report {
         Report {
@@ -300,6 +316,14 @@ impl NewReport {
             draft: self,
         }
     }
+}
+
+/// The fields anyone may edit after a report is made, merged field by field.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ReportFields {
+    pub category: CategoryCode,
+    pub location: Location,
+    pub description: Option<Description>,
 }
 
 /// A report with its current state.

@@ -6,7 +6,10 @@ use rusqlite_migration::{M, Migrations};
 
 use super::StoreError;
 
-const STEPS: &[&str] = &[include_str!("migrations/0001_reports_and_outbox.sql")];
+const STEPS: &[&str] = &[
+    include_str!("migrations/0001_reports_and_outbox.sql"),
+    include_str!("migrations/0002_sync.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = STEPS.len() as u32;

@@ -7,6 +7,7 @@
 //! refused with an error and left exactly as it was.
 
 mod blobs;
+mod clock;
 mod error;
 mod migrations;
 mod outbox;

@@ -5,11 +5,11 @@ use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params}
 
 use ronda_core::search;
 use ronda_core::{
-    Accuracy, AreaCode, Coordinate, Description, Location, LocationSource, NewReport, Op, OpBody,
-    PhotoRef, Report, ReportId, ReportKind, ReportStatus, Sha256Hex, Timestamp,
+    Accuracy, AreaCode, Coordinate, Description, Hlc, Location, LocationSource, NewReport, Op,
+    OpBody, PhotoRef, Report, ReportId, ReportKind, ReportStatus, Sha256Hex, Timestamp,
 };
 
-use super::{BlobDir, Store, StoreError};
+use super::{BlobDir, Store, StoreError, clock};
 
 impl Store {
     /// Saves a new report and queues it for the server. When this returns `Ok`, the report and
@@ -32,7 +32,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ops = reports
             .iter()
-            .map(|r| insert_report(&tx, &self.blobs, r))
+            .map(|r| {
+                let hlc = clock::tick(&tx)?;
+                insert_report(&tx, &self.blobs, r, hlc)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(ops)
@@ -43,8 +46,9 @@ fn insert_report(
     tx: &Transaction<'_>,
     blobs: &BlobDir,
     report: &NewReport,
+    hlc: Hlc,
 ) -> Result<Op, StoreError> {
-    let op = Op::new(OpBody::CreateReport(report.clone()));
+    let op = Op::new(OpBody::CreateReport(report.clone()), hlc);
     let body = serde_json::to_string(&op).map_err(|e| StoreError::Unreadable(e.to_string()))?;
     let exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM report WHERE id = ?1)",
@@ -112,7 +116,7 @@ fn insert_report(
         op.body.kind().code(),
         report.id().to_string(),
         body,
-        op.made_at.millis()
+        op.hlc.ms
     ])?;
     Ok(op)
 }
