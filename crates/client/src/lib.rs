@@ -3,5 +3,7 @@
 
 pub mod photo;
 pub mod store;
+pub mod sync;
+pub mod tus;
 
 pub use store::{Store, StoreConfig, StoreError};

@@ -603,6 +603,8 @@ fn every_error_speaks_both_languages() {
         },
         StoreError::ReadOnly,
         StoreError::AlreadyExists(ReportId::new()),
+        StoreError::NotFound(ReportId::new()),
+        StoreError::Invalid("category pelecehan does not fit".into()),
         StoreError::Unreadable("status \"hilang\"".into()),
         StoreError::Migration("no such table: report".into()),
         StoreError::Io(std::io::Error::from(std::io::ErrorKind::StorageFull)),
@@ -620,6 +622,8 @@ fn every_error_speaks_both_languages() {
             | StoreError::DiskFull
             | StoreError::ReadOnly
             | StoreError::AlreadyExists(_)
+            | StoreError::NotFound(_)
+            | StoreError::Invalid(_)
             | StoreError::Unreadable(_)
             | StoreError::Migration(_)
             | StoreError::Io(_)
@@ -644,6 +648,8 @@ fn every_error_speaks_both_languages() {
             "STORE_CANNOT_OPEN",
             "STORE_READ_ONLY",
             "REPORT_ALREADY_EXISTS",
+            "REPORT_NOT_FOUND",
+            "OP_INVALID",
             "STORE_UNREADABLE",
             "STORE_MIGRATION_FAILED",
             "STORE_DISK_FULL",

@@ -50,6 +50,26 @@ pub enum Command {
     /// The store itself.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Sign this device in to a Ronda server with a one-time activation code.
+    Login {
+        /// The server's address, e.g. https://ronda.example.id or http://127.0.0.1:8080.
+        #[arg(long, env = "RONDA_SERVER")]
+        server: String,
+        /// The activation code from the lurah or admin, e.g. K7QF-2MXP-9RTC.
+        #[arg(long)]
+        code: String,
+        /// What to call this device.
+        #[arg(long, default_value = "ronda CLI")]
+        device_name: String,
+    },
+    /// Send what waits in the outbox and fetch what changed.
+    Sync {
+        /// Keep running: sync now, then periodically, retrying with backoff when offline.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Who is signed in, when the last sync was, and what is still waiting.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +78,8 @@ pub enum ReportCommand {
     Create(CreateArgs),
     /// List reports, filtered.
     List(ListArgs),
+    /// Change a report's category, place or description; queued for the server like any edit.
+    Edit(EditArgs),
     /// Show one report.
     Show {
         /// The report's id.
@@ -102,6 +124,27 @@ pub struct CreateArgs {
     /// A photo (JPEG, PNG or WebP); repeat for several.
     #[arg(long = "photo", short)]
     pub photos: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The report's id.
+    pub id: String,
+    /// New category code.
+    #[arg(long, short)]
+    pub category: Option<String>,
+    /// New description.
+    #[arg(long, short)]
+    pub description: Option<String>,
+    /// New latitude (with --lon).
+    #[arg(long, allow_negative_numbers = true, requires = "lon")]
+    pub lat: Option<f64>,
+    /// New longitude (with --lat).
+    #[arg(long, allow_negative_numbers = true, requires = "lat")]
+    pub lon: Option<f64>,
+    /// Accuracy of the new position, in metres.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub accuracy: f64,
 }
 
 #[derive(Debug, Args)]

@@ -113,7 +113,8 @@ impl Failure {
 
     pub fn store(e: StoreError) -> Self {
         let class = match e {
-            StoreError::AlreadyExists(_) => Class::Input,
+            StoreError::AlreadyExists(_) | StoreError::Invalid(_) => Class::Input,
+            StoreError::NotFound(_) => Class::Other,
             _ => Class::Store,
         };
         Self {
@@ -139,6 +140,19 @@ impl Failure {
                 error,
             }),
             class: Class::Input,
+        }
+    }
+
+    pub fn sync(e: ronda_client::sync::SyncError) -> Self {
+        use ronda_client::sync::SyncError as E;
+        let class = match e {
+            E::BadServerUrl(_) | E::Auth { .. } | E::Refused { .. } => Class::Input,
+            E::Store(_) => Class::Store,
+            _ => Class::Other,
+        };
+        Self {
+            error: Box::new(e),
+            class,
         }
     }
 

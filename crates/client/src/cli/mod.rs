@@ -5,6 +5,7 @@ pub mod args;
 mod failure;
 mod import;
 mod render;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,7 +21,9 @@ use ronda_core::{
     Timestamp,
 };
 
-use args::{Cli, Command, CreateArgs, DbCommand, ListArgs, OutboxStateArg, ReportCommand};
+use args::{
+    Cli, Command, CreateArgs, DbCommand, EditArgs, ListArgs, OutboxStateArg, ReportCommand,
+};
 pub use failure::Failure;
 
 /// What every command needs to say things.
@@ -49,6 +52,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), Failure> {
     match command {
         Command::Report(ReportCommand::Create(a)) => create(ctx, a),
         Command::Report(ReportCommand::List(a)) => list(ctx, a),
+        Command::Report(ReportCommand::Edit(a)) => edit(ctx, a),
         Command::Report(ReportCommand::Show { id }) => show(ctx, &id),
         Command::Outbox { state } => outbox(ctx, state),
         Command::Import { file } => import::run(ctx, &file),
@@ -58,6 +62,13 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), Failure> {
         }
         Command::Db(DbCommand::Info) => db_info(ctx),
         Command::Db(DbCommand::Check) => db_check(ctx),
+        Command::Login {
+            server,
+            code,
+            device_name,
+        } => sync::login(ctx, &server, &code, &device_name),
+        Command::Sync { watch } => sync::sync(ctx, watch),
+        Command::Status => sync::status(ctx),
     }
 }
 
@@ -197,6 +208,43 @@ fn create(ctx: &Ctx, a: CreateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn edit(ctx: &Ctx, a: EditArgs) -> Result<(), Failure> {
+    let report: ReportId = a.id.parse().map_err(Failure::input)?;
+    let location = match (a.lat, a.lon) {
+        (Some(lat), Some(lon)) => Some(Location {
+            coord: Coordinate::new(lat, lon).map_err(Failure::input)?,
+            accuracy_m: Accuracy::metres(a.accuracy).map_err(Failure::input)?,
+            source: ronda_core::LocationSource::MapPick,
+            captured_at: Timestamp::now(),
+        }),
+        _ => None,
+    };
+    let patch = ronda_core::ReportPatch {
+        report,
+        category: a
+            .category
+            .as_deref()
+            .map(|c| category::lookup(c).map(|e| e.code()))
+            .transpose()
+            .map_err(Failure::input)?,
+        location,
+        description: a
+            .description
+            .as_deref()
+            .map(Description::parse)
+            .transpose()
+            .map_err(Failure::input)?,
+    };
+    let mut store = open(ctx)?;
+    store.update_report(&patch).map_err(Failure::store)?;
+    let updated = store
+        .report(report)
+        .map_err(Failure::store)?
+        .ok_or_else(|| Failure::not_found(report))?;
+    render::report(ctx, &updated);
+    Ok(())
+}
+
 fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Failure> {
     let query = ReportQuery {
         near: a
@@ -233,7 +281,15 @@ fn show(ctx: &Ctx, id: &str) -> Result<(), Failure> {
     let store = open(ctx)?;
     match store.report(id).map_err(Failure::store)? {
         Some(report) => {
-            render::report(ctx, &report);
+            let losers = store.losers(id).map_err(Failure::store)?;
+            if ctx.json {
+                let mut v = serde_json::to_value(&report).expect("reports serialise");
+                v["losers"] = serde_json::to_value(&losers).expect("values serialise");
+                render::print_json(&v);
+            } else {
+                render::report(ctx, &report);
+                render::losers(ctx, &losers);
+            }
             Ok(())
         }
         None => Err(Failure::not_found(id)),

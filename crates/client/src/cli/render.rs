@@ -291,3 +291,33 @@ pub fn db_info(ctx: &Ctx, store: &Store, stats: &StoreStats) {
         stats.outbox_rejected
     );
 }
+
+/// Values that lost to a concurrent edit: kept and shown, never silently dropped.
+pub fn losers(ctx: &Ctx, losers: &[ronda_core::sync::LosingValue]) {
+    use ronda_core::sync::FieldValue;
+    if losers.is_empty() {
+        return;
+    }
+    let lang = ctx.lang;
+    println!(
+        "\n{}",
+        lang.pick(
+            "Isian yang kalah oleh perubahan lain:",
+            "Values overwritten by a concurrent edit:"
+        )
+    );
+    for l in losers {
+        let (field, value) = match &l.value {
+            FieldValue::Category(c) => (
+                lang.pick("kategori", "category"),
+                category_name(c.as_str(), lang),
+            ),
+            FieldValue::Location(loc) => (lang.pick("lokasi", "location"), loc.coord.to_string()),
+            FieldValue::Description(d) => (
+                lang.pick("keterangan", "description"),
+                short(d.as_str(), 70),
+            ),
+        };
+        println!("  - {field}: {value}");
+    }
+}

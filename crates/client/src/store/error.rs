@@ -24,6 +24,10 @@ pub enum StoreError {
     ReadOnly,
     #[error("report {0} already exists")]
     AlreadyExists(ReportId),
+    #[error("report {0} is not on this device")]
+    NotFound(ReportId),
+    #[error("{0}")]
+    Invalid(String),
     #[error("stored data no longer reads back: {0}")]
     Unreadable(String),
     #[error("could not apply the schema: {0}")]
@@ -74,6 +78,8 @@ impl Coded for StoreError {
             StoreError::CannotOpen { .. } => "STORE_CANNOT_OPEN",
             StoreError::ReadOnly => "STORE_READ_ONLY",
             StoreError::AlreadyExists(_) => "REPORT_ALREADY_EXISTS",
+            StoreError::NotFound(_) => "REPORT_NOT_FOUND",
+            StoreError::Invalid(_) => "OP_INVALID",
             StoreError::Unreadable(_) => "STORE_UNREADABLE",
             StoreError::Migration(_) => "STORE_MIGRATION_FAILED",
             StoreError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => "STORE_DISK_FULL",
@@ -124,6 +130,10 @@ impl Coded for StoreError {
             StoreError::AlreadyExists(id) => {
                 lang.pick(format!("laporan {id} sudah ada"), format!("report {id} already exists"))
             }
+            StoreError::NotFound(id) => {
+                lang.pick(format!("laporan {id} tidak ada di HP ini"), format!("report {id} is not on this device"))
+            }
+            StoreError::Invalid(why) => lang.pick(format!("perubahan tidak sah: {why}"), format!("invalid change: {why}")),
             StoreError::Unreadable(why) => {
                 lang.pick(format!("data tersimpan tidak terbaca: {why}"), format!("stored data does not read back: {why}"))
             }

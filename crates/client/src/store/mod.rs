@@ -14,6 +14,7 @@ mod outbox;
 mod photos;
 mod query;
 mod reports;
+mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,6 +26,7 @@ pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use query::{Near, ReportQuery, ReportSummary};
+pub use sync_state::{Applied, PendingBlob, Session};
 
 /// `PRAGMA application_id` of a Ronda store ("ROND").
 const APPLICATION_ID: i32 = 0x524F_4E44;
@@ -188,7 +190,7 @@ impl Store {
             problems.push(format!("text index: {e}"));
         }
         let orphans: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM report WHERE id NOT IN (SELECT report_id FROM outbox))
+            "SELECT (SELECT count(*) FROM report WHERE version = 0 AND id NOT IN (SELECT report_id FROM outbox))
                   + (SELECT count(*) FROM outbox WHERE report_id NOT IN (SELECT id FROM report))
                   + (SELECT count(*) FROM report WHERE seq NOT IN (SELECT seq FROM report_geo))",
             [],

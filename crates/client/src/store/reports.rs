@@ -50,6 +50,29 @@ fn insert_report(
 ) -> Result<Op, StoreError> {
     let op = Op::new(OpBody::CreateReport(report.clone()), hlc);
     let body = serde_json::to_string(&op).map_err(|e| StoreError::Unreadable(e.to_string()))?;
+    insert_row(tx, report)?;
+    for p in report.photos() {
+        for name in [&p.sha256, &p.thumb_sha256] {
+            let size = std::fs::metadata(blobs.path_of(name))?.len();
+            tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
+                .execute(params![name.as_str(), size as i64])?;
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        op.id.to_string(),
+        op.body.kind().code(),
+        report.id().to_string(),
+        body,
+        op.hlc.ms
+    ])?;
+    Ok(op)
+}
+
+/// A report's row and its spatial, text and photo entries. Returns its local row number.
+pub(super) fn insert_row(tx: &Transaction<'_>, report: &NewReport) -> Result<i64, StoreError> {
     let exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM report WHERE id = ?1)",
         [report.id().to_string()],
@@ -102,23 +125,8 @@ fn insert_report(
                 p.exif_position.map(|c| c.lon()),
                 p.taken_at.map(|t| t.millis()),
             ])?;
-        for name in [&p.sha256, &p.thumb_sha256] {
-            let size = std::fs::metadata(blobs.path_of(name))?.len();
-            tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
-                .execute(params![name.as_str(), size as i64])?;
-        }
     }
-    tx.prepare_cached(
-        "INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        op.id.to_string(),
-        op.body.kind().code(),
-        report.id().to_string(),
-        body,
-        op.hlc.ms
-    ])?;
-    Ok(op)
+    Ok(seq)
 }
 
 impl Store {

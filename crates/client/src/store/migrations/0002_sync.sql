@@ -40,6 +40,9 @@ CREATE TABLE bucket_member (
 ALTER TABLE report ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE report ADD COLUMN reporter TEXT;
 ALTER TABLE report ADD COLUMN losers TEXT;
+-- The server's last state of the report (JSON, ronda_core::sync::ServerReport); the row shows
+-- it with this device's unanswered edits re-applied.
+ALTER TABLE report ADD COLUMN server_state TEXT;
 
 -- Where an unfinished upload lives on the server, so it resumes after a restart.
 ALTER TABLE blob ADD COLUMN upload_url TEXT;

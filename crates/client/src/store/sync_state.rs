@@ -1,0 +1,465 @@
+//! What the sync engine reads and writes in the store: the session, cursors, the outbox's
+//! progress, and applying what the server sent, in one transaction each.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use ronda_core::hlc::Stamp;
+use ronda_core::sync::{BucketId, OpResult, ServerReport, SyncResponse, member_hash};
+use ronda_core::{
+    Description, Op, OpBody, ReportId, ReportPatch, RoleAssignment, Sha256Hex, Timestamp, UserId,
+};
+
+use super::reports::unreadable;
+use super::{Store, StoreError, clock};
+
+/// The account this device is signed in with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub server_url: String,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub device_id: ronda_core::DeviceId,
+    pub refresh_token: String,
+    pub roles: Vec<RoleAssignment>,
+    pub last_sync_at: Option<Timestamp>,
+}
+
+/// What one applied sync changed on the device.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub accepted: usize,
+    pub rejected: usize,
+    pub reports_received: usize,
+    /// Buckets whose checksum disagreed; they start again from zero next time.
+    pub buckets_healed: usize,
+}
+
+/// A photo file the server does not have yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingBlob {
+    pub sha256: Sha256Hex,
+    pub upload_url: Option<String>,
+    pub upload_offset: u64,
+}
+
+impl Store {
+    pub fn session(&self) -> Result<Option<Session>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT server_url, user_id, user_name, device_id, refresh_token, roles, last_sync_at FROM session",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(
+            |(server_url, user, user_name, device, refresh_token, roles, last)| {
+                Ok(Session {
+                    server_url,
+                    user_id: user.parse().map_err(unreadable)?,
+                    user_name,
+                    device_id: device.parse().map_err(unreadable)?,
+                    refresh_token,
+                    roles: serde_json::from_str(&roles).map_err(unreadable)?,
+                    last_sync_at: last
+                        .map(Timestamp::from_millis)
+                        .transpose()
+                        .map_err(unreadable)?,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// Signs this device in. Reports made before, without an account, stay and are sent with
+    /// the first sync under this account.
+    pub fn set_session(&mut self, s: &Session) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM session", [])?;
+        tx.execute(
+            "INSERT INTO session (id, server_url, user_id, user_name, device_id, refresh_token, roles)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                s.server_url,
+                s.user_id.to_string(),
+                s.user_name,
+                s.device_id.to_string(),
+                s.refresh_token,
+                serde_json::to_string(&s.roles).map_err(unreadable)?
+            ],
+        )?;
+        tx.execute("DELETE FROM bucket", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn cursors(&self) -> Result<Vec<(BucketId, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, cursor FROM bucket ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|r| {
+            let (name, cursor) = r?;
+            Ok((name.parse().map_err(unreadable)?, cursor))
+        })
+        .collect()
+    }
+
+    /// Ops still waiting for the server's answer, in send order, marked as sent (durably) so
+    /// the attempt is counted even if the process dies before the answer.
+    pub fn ops_to_send(&mut self, max: usize) -> Result<Vec<Op>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let bodies: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT seq, body FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([max as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let now = Timestamp::now().millis();
+        for (seq, _) in &bodies {
+            tx.prepare_cached(
+                "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ?2 WHERE seq = ?1",
+            )?
+            .execute(params![seq, now])?;
+        }
+        tx.commit()?;
+        bodies
+            .into_iter()
+            .map(|(_, b)| serde_json::from_str(&b).map_err(unreadable))
+            .collect()
+    }
+
+    /// Applies a server's answer: per-op results, the reports of each bucket page (with still
+    /// pending local edits re-applied on top), cursors and checksums, the server's clock. All of
+    /// it or none.
+    pub fn apply_sync(
+        &mut self,
+        sent: &[Op],
+        response: &SyncResponse,
+        sent_at_ms: i64,
+    ) -> Result<Applied, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut applied = Applied::default();
+        for (op, result) in sent.iter().zip(&response.results) {
+            let (state, code, message) = match result {
+                OpResult::Accepted | OpResult::Duplicate => ("accepted", None, None),
+                OpResult::Rejected { code, message } => {
+                    ("rejected", Some(code.as_str()), Some(message.as_str()))
+                }
+            };
+            if state == "accepted" {
+                applied.accepted += 1;
+            } else {
+                applied.rejected += 1;
+            }
+            tx.prepare_cached(
+                "UPDATE outbox SET state = ?2, reject_code = ?3, reject_message = ?4 WHERE op_id = ?1",
+            )?
+            .execute(params![op.id.to_string(), state, code, message])?;
+        }
+        for bucket in &response.dropped {
+            tx.execute("DELETE FROM bucket WHERE name = ?1", [bucket.to_string()])?;
+        }
+        for page in &response.pages {
+            let name = page.bucket.to_string();
+            tx.prepare_cached("INSERT OR IGNORE INTO bucket (name) VALUES (?1)")?
+                .execute([&name])?;
+            for report in &page.reports {
+                upsert_server_report(&tx, report)?;
+                tx.prepare_cached(
+                    "INSERT INTO bucket_member (bucket, report_id, version) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (bucket, report_id) DO UPDATE SET version = ?3",
+                )?
+                .execute(params![
+                    name,
+                    report.report.id().to_string(),
+                    report.version
+                ])?;
+                applied.reports_received += 1;
+            }
+            let local = bucket_checksum(&tx, &name)?;
+            if local == page.checksum {
+                tx.prepare_cached("UPDATE bucket SET cursor = ?2, checksum = ?3 WHERE name = ?1")?
+                    .execute(params![name, page.cursor, page.checksum as i64])?;
+            } else {
+                // A hole: start this bucket again from the beginning.
+                tx.execute("DELETE FROM bucket_member WHERE bucket = ?1", [&name])?;
+                tx.execute(
+                    "UPDATE bucket SET cursor = 0, checksum = 0 WHERE name = ?1",
+                    [&name],
+                )?;
+                applied.buckets_healed += 1;
+            }
+        }
+        clock::observe_server(&tx, response.now, sent_at_ms)?;
+        tx.execute(
+            "UPDATE session SET last_sync_at = ?1",
+            [Timestamp::now().millis()],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Edits a report's free fields on the device and queues the edit.
+    pub fn update_report(&mut self, patch: &ReportPatch) -> Result<Op, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let hlc = clock::tick(&tx)?;
+        let op = Op::new(OpBody::UpdateReport(patch.clone()), hlc);
+        let mut state =
+            current_state(&tx, patch.report)?.ok_or_else(|| StoreError::NotFound(patch.report))?;
+        state
+            .apply(patch, Stamp { hlc, op: op.id }, Timestamp::now())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        write_fields(&tx, &state)?;
+        tx.prepare_cached("INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![
+                op.id.to_string(),
+                op.body.kind().code(),
+                patch.report.to_string(),
+                serde_json::to_string(&op).map_err(unreadable)?,
+                hlc.ms
+            ])?;
+        tx.commit()?;
+        Ok(op)
+    }
+
+    /// Photo files that are not on the server yet.
+    pub fn blobs_to_upload(&self) -> Result<Vec<PendingBlob>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sha256, upload_url, upload_offset FROM blob WHERE uploaded = 0 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, i64>(2)?))
+        })?;
+        rows.map(|r| {
+            let (sha, url, offset) = r?;
+            Ok(PendingBlob {
+                sha256: Sha256Hex::parse(&sha).map_err(unreadable)?,
+                upload_url: url,
+                upload_offset: offset as u64,
+            })
+        })
+        .collect()
+    }
+
+    /// Remembers where an upload lives and how far the server has it, so it resumes after a
+    /// restart.
+    pub fn record_upload_progress(
+        &self,
+        sha256: &Sha256Hex,
+        url: Option<&str>,
+        offset: u64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE blob SET upload_url = coalesce(?2, upload_url), upload_offset = ?3 WHERE sha256 = ?1")?
+            .execute(params![sha256.as_str(), url, offset as i64])?;
+        Ok(())
+    }
+
+    pub fn mark_uploaded(&self, sha256: &Sha256Hex) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE blob SET uploaded = 1, upload_url = NULL, upload_offset = bytes WHERE sha256 = ?1")?
+            .execute([sha256.as_str()])?;
+        Ok(())
+    }
+
+    /// Losing values the server kept for a report, for the people involved to see.
+    pub fn losers(&self, id: ReportId) -> Result<Vec<ronda_core::sync::LosingValue>, StoreError> {
+        let json: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT losers FROM report WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        json.flatten()
+            .map(|j| serde_json::from_str(&j).map_err(unreadable))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+}
+
+/// XOR of the member hashes: must equal the server's checksum at the same cursor.
+fn bucket_checksum(tx: &Transaction<'_>, bucket: &str) -> Result<u64, StoreError> {
+    let mut stmt =
+        tx.prepare_cached("SELECT report_id, version FROM bucket_member WHERE bucket = ?1")?;
+    let rows = stmt.query_map([bucket], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut sum = 0u64;
+    for row in rows {
+        let (id, version) = row?;
+        sum ^= member_hash(id.parse().map_err(unreadable)?, version);
+    }
+    Ok(sum)
+}
+
+/// The report as the device believes it now: the server's state if it has one, with local edits
+/// still waiting re-applied; else as made here.
+fn current_state(tx: &Transaction<'_>, id: ReportId) -> Result<Option<ServerReport>, StoreError> {
+    let row: Option<(Option<String>, i64)> = tx
+        .query_row(
+            "SELECT server_state, seq FROM report WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((server_state, _)) = row else {
+        return Ok(None);
+    };
+    if let Some(json) = server_state {
+        let state: ServerReport = serde_json::from_str(&json).map_err(unreadable)?;
+        return rebase(tx, state).map(Some);
+    }
+    // Never synced: rebuild from the create op and the local edits in the outbox.
+    let mut ops = outbox_ops_for(tx, id, false)?.into_iter();
+    let Some(Op {
+        id: op_id,
+        hlc,
+        body: OpBody::CreateReport(new),
+    }) = ops.next()
+    else {
+        return Err(unreadable(format!("report {id} has no create op")));
+    };
+    let mut state = ServerReport::create(
+        new,
+        UserId::default(),
+        Stamp { hlc, op: op_id },
+        Timestamp::now(),
+    );
+    for op in ops {
+        if let OpBody::UpdateReport(p) = &op.body {
+            let _ = state.apply(
+                p,
+                Stamp {
+                    hlc: op.hlc,
+                    op: op.id,
+                },
+                Timestamp::now(),
+            );
+        }
+    }
+    Ok(Some(state))
+}
+
+fn outbox_ops_for(
+    tx: &Transaction<'_>,
+    id: ReportId,
+    pending_only: bool,
+) -> Result<Vec<Op>, StoreError> {
+    let sql = if pending_only {
+        "SELECT body FROM outbox WHERE report_id = ?1 AND state IN ('pending', 'sent') ORDER BY seq"
+    } else {
+        "SELECT body FROM outbox WHERE report_id = ?1 AND state != 'rejected' ORDER BY seq"
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
+    rows.map(|b| serde_json::from_str(&b?).map_err(unreadable))
+        .collect()
+}
+
+/// Re-applies this device's edits that the server has not answered yet on top of its state.
+fn rebase(tx: &Transaction<'_>, mut state: ServerReport) -> Result<ServerReport, StoreError> {
+    for op in outbox_ops_for(tx, state.report.id(), true)? {
+        if let OpBody::UpdateReport(p) = &op.body {
+            // An edit the server will refuse is refused here too; the outbox keeps it.
+            let _ = state.apply(
+                p,
+                Stamp {
+                    hlc: op.hlc,
+                    op: op.id,
+                },
+                Timestamp::now(),
+            );
+        }
+    }
+    Ok(state)
+}
+
+fn upsert_server_report(tx: &Transaction<'_>, server: &ServerReport) -> Result<(), StoreError> {
+    let id = server.report.id();
+    let known: Option<i64> = tx
+        .query_row(
+            "SELECT version FROM report WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if known.is_some_and(|v| v >= server.version && v > 0) {
+        return Ok(());
+    }
+    let state_json = serde_json::to_string(server).map_err(unreadable)?;
+    if known.is_none() {
+        // A report made elsewhere: insert its row and indexes as the store does for local ones.
+        super::reports::insert_row(tx, &server.report)?;
+    }
+    tx.prepare_cached("UPDATE report SET server_state = ?2, version = ?3, reporter = ?4, status = ?5 WHERE id = ?1")?
+        .execute(params![
+            id.to_string(),
+            state_json,
+            server.version,
+            server.reporter.to_string(),
+            server.status.code()
+        ])?;
+    let shown = rebase(tx, server.clone())?;
+    write_fields(tx, &shown)
+}
+
+/// Writes a report's free fields, status, losers and indexes from a state.
+fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result<(), StoreError> {
+    let r = &state.report;
+    let loc = r.location();
+    let id = r.id().to_string();
+    let seq: i64 = tx.query_row("SELECT seq FROM report WHERE id = ?1", [&id], |row| {
+        row.get(0)
+    })?;
+    tx.prepare_cached(
+        "UPDATE report SET category = ?2, lat = ?3, lon = ?4, accuracy_m = ?5, location_source = ?6, location_at = ?7,
+                description = ?8, updated_at = ?9, losers = ?10 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        r.category().as_str(),
+        loc.coord.lat(),
+        loc.coord.lon(),
+        loc.accuracy_m.get(),
+        loc.source.code(),
+        loc.captured_at.millis(),
+        r.description().map(Description::as_str),
+        state.updated_at.millis(),
+        serde_json::to_string(&state.losers).map_err(unreadable)?,
+    ])?;
+    tx.prepare_cached("UPDATE report_geo SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 WHERE seq = ?1")?
+        .execute(params![seq, loc.coord.lat(), loc.coord.lon()])?;
+    tx.prepare_cached("DELETE FROM report_fts WHERE rowid = ?1")?
+        .execute([seq])?;
+    if let Some(d) = r.description() {
+        tx.prepare_cached("INSERT INTO report_fts (rowid, terms) VALUES (?1, ?2)")?
+            .execute(params![
+                seq,
+                ronda_core::search::index_terms(d.as_str()).join(" ")
+            ])?;
+    }
+    Ok(())
+}

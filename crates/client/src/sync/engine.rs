@@ -1,0 +1,224 @@
+//! One sync, start to finish: photos first (so a report never arrives without them), then push
+//! and pull in as many round trips as the server asks for.
+
+use serde::Serialize;
+
+use ronda_core::sync::SyncRequest;
+use ronda_core::{Lang, Sha256Hex, Timestamp};
+
+use super::{Api, SyncError};
+use crate::store::{Session, Store};
+use crate::tus::{DEFAULT_CHUNK_BYTES, TusClient, UploadProgressSink};
+
+/// Ops sent per round trip.
+const OPS_PER_PUSH: usize = 200;
+/// A guard against a server that always says "more".
+const MAX_ROUNDS: usize = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Uploading,
+    Syncing,
+    Done,
+}
+
+/// What the engine is doing, for whoever shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub photos_total: usize,
+    pub photos_done: usize,
+    /// Bytes of the photo being uploaded that the server has confirmed.
+    pub photo_bytes_done: u64,
+    pub photo_bytes_total: u64,
+    pub ops_sent: usize,
+    pub reports_received: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SyncSummary {
+    pub rounds: usize,
+    pub ops_accepted: usize,
+    pub ops_rejected: usize,
+    pub reports_received: usize,
+    pub buckets_healed: usize,
+    pub photos_uploaded: usize,
+    pub photo_bytes_sent: u64,
+}
+
+/// Signs this device in with an activation code and keeps the session in the store.
+pub async fn login(
+    store: &mut Store,
+    server: &str,
+    code: &str,
+    device_name: &str,
+    lang: Lang,
+) -> Result<Session, SyncError> {
+    let api = Api::new(server, lang)?;
+    let signed = api.activate(code, device_name).await?;
+    let session = Session {
+        server_url: server.trim().trim_end_matches('/').to_owned(),
+        user_id: signed.user_id,
+        user_name: signed.user_name,
+        device_id: signed.device_id,
+        refresh_token: signed.refresh_token,
+        roles: signed.roles,
+        last_sync_at: None,
+    };
+    store.set_session(&session)?;
+    Ok(session)
+}
+
+/// How many of this device's changes the server has not confirmed: signing out would lose them.
+pub fn sign_out_check(store: &Store) -> Result<u64, SyncError> {
+    Ok(store.stats()?.outbox_pending)
+}
+
+/// Syncs one device's store with its server. Keeps the access token between syncs.
+#[derive(Debug)]
+pub struct Syncer {
+    api: Api,
+    access: Option<(String, i64)>,
+    chunk: usize,
+}
+
+struct StoreSink<'a> {
+    store: &'a Store,
+    sha256: &'a Sha256Hex,
+    on_progress: &'a mut dyn FnMut(Progress),
+    progress: Progress,
+}
+
+impl UploadProgressSink for StoreSink<'_> {
+    fn upload_url_known(&mut self, url: &str) {
+        // Losing this only costs a fresh upload; it must not stop the one under way.
+        let _ = self.store.record_upload_progress(self.sha256, Some(url), 0);
+    }
+    fn offset_confirmed(&mut self, offset: u64) {
+        let _ = self.store.record_upload_progress(self.sha256, None, offset);
+        self.progress.photo_bytes_done = offset;
+        (self.on_progress)(self.progress);
+    }
+}
+
+impl Syncer {
+    pub fn new(session: &Session, lang: Lang) -> Result<Self, SyncError> {
+        Ok(Self {
+            api: Api::new(&session.server_url, lang)?,
+            access: None,
+            chunk: DEFAULT_CHUNK_BYTES,
+        })
+    }
+
+    /// Upload chunk size in bytes (smaller resumes finer on a bad link).
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk.max(1);
+        self
+    }
+
+    async fn token(&mut self, session: &Session) -> Result<String, SyncError> {
+        let now = Timestamp::now().millis();
+        if let Some((token, expires)) = &self.access
+            && *expires > now + 60_000
+        {
+            return Ok(token.clone());
+        }
+        let (token, expires) = self.api.refresh(&session.refresh_token).await?;
+        self.access = Some((token.clone(), expires));
+        Ok(token)
+    }
+
+    pub async fn sync(
+        &mut self,
+        store: &mut Store,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Result<SyncSummary, SyncError> {
+        let session = store.session()?.ok_or(SyncError::NotSignedIn)?;
+        let token = self.token(&session).await?;
+        let mut summary = SyncSummary::default();
+        let mut progress = Progress {
+            phase: Phase::Uploading,
+            photos_total: 0,
+            photos_done: 0,
+            photo_bytes_done: 0,
+            photo_bytes_total: 0,
+            ops_sent: 0,
+            reports_received: 0,
+        };
+
+        let blobs = store.blobs_to_upload()?;
+        progress.photos_total = blobs.len();
+        let tus = TusClient::with_http(
+            self.api.http().clone(),
+            self.api.base().clone(),
+            Some(token.clone()),
+        )?;
+        for blob in blobs {
+            let bytes = store
+                .blobs()
+                .get(&blob.sha256)
+                .map_err(crate::StoreError::Io)?;
+            progress.photo_bytes_total = bytes.len() as u64;
+            progress.photo_bytes_done = blob.upload_offset;
+            on_progress(progress);
+            let mut sink = StoreSink {
+                store,
+                sha256: &blob.sha256,
+                on_progress: &mut *on_progress,
+                progress,
+            };
+            let outcome = tus
+                .upload(
+                    &bytes,
+                    blob.sha256.as_str(),
+                    blob.upload_url.as_deref(),
+                    self.chunk,
+                    &mut sink,
+                )
+                .await?;
+            store.mark_uploaded(&blob.sha256)?;
+            summary.photos_uploaded += 1;
+            summary.photo_bytes_sent += outcome.sent_bytes;
+            progress.photos_done += 1;
+        }
+
+        progress.phase = Phase::Syncing;
+        on_progress(progress);
+        for _ in 0..MAX_ROUNDS {
+            let ops = store.ops_to_send(OPS_PER_PUSH)?;
+            let request = SyncRequest {
+                ops,
+                cursors: store.cursors()?.into_iter().collect(),
+            };
+            let sent_at = Timestamp::now().millis();
+            let response = self.api.sync(&token, &request).await?;
+            if response.results.len() != request.ops.len() {
+                return Err(SyncError::Server {
+                    code: "SYNC_RESULTS_MISMATCH".into(),
+                    message: format!(
+                        "{} ops sent, {} results",
+                        request.ops.len(),
+                        response.results.len()
+                    ),
+                });
+            }
+            let applied = store.apply_sync(&request.ops, &response, sent_at)?;
+            summary.rounds += 1;
+            summary.ops_accepted += applied.accepted;
+            summary.ops_rejected += applied.rejected;
+            summary.reports_received += applied.reports_received;
+            summary.buckets_healed += applied.buckets_healed;
+            progress.ops_sent += request.ops.len();
+            progress.reports_received += applied.reports_received;
+            on_progress(progress);
+            let more_to_send = request.ops.len() == OPS_PER_PUSH;
+            if !response.more && !more_to_send && applied.buckets_healed == 0 {
+                break;
+            }
+        }
+        progress.phase = Phase::Done;
+        on_progress(progress);
+        Ok(summary)
+    }
+}

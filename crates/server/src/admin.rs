@@ -1,0 +1,190 @@
+//! What an operator does from the command line: add people with activation codes, and fill a
+//! server with demo data. Everything goes through the same storage and sync logic as the API.
+
+use ronda_core::authz::Actor;
+use ronda_core::hlc::Hlc;
+use ronda_core::{
+    Accuracy, Coordinate, Description, DeviceId, Lang, Location, LocationSource, NewReport, Op,
+    OpBody, ReportKind, RoleAssignment, Timestamp, UserId,
+};
+
+use crate::auth;
+use crate::storage::{Activation, Device, Storage, StorageError, User};
+
+/// Adds a person with their roles and returns their one-time activation code.
+pub async fn add_user<S: Storage>(
+    storage: &S,
+    name: &str,
+    assignments: Vec<RoleAssignment>,
+) -> Result<(UserId, String), StorageError> {
+    let user = User {
+        id: UserId::new(),
+        name: name.trim().to_owned(),
+    };
+    let id = user.id;
+    storage
+        .write(move |tx| tx.insert_user(&user, &assignments))
+        .await?;
+    let code = new_code(storage, id).await?;
+    Ok((id, code))
+}
+
+/// A fresh activation code for an existing person (the old ones stay valid until used).
+pub async fn new_code<S: Storage>(storage: &S, user: UserId) -> Result<String, StorageError> {
+    loop {
+        let (code, code_id, secret_hash) = tokio::task::spawn_blocking(auth::new_activation_code)
+            .await
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        let activation = Activation {
+            code_id,
+            user,
+            secret_hash,
+            expires_at_ms: Timestamp::now().millis() + auth::ACTIVATION_TTL_MS,
+            used: false,
+            failures: 0,
+        };
+        match storage
+            .write(move |tx| tx.insert_activation(&activation))
+            .await
+        {
+            // The public half is short; on the rare clash, draw again.
+            Err(StorageError::Conflict(_)) => continue,
+            other => return other.map(|()| code),
+        }
+    }
+}
+
+/// Demo people: one of every role, in Kelurahan Gambir (31.71.01.1001) and around it.
+pub fn demo_people() -> Vec<(&'static str, Vec<RoleAssignment>)> {
+    let parse = |s: &str| serde_json::from_str::<RoleAssignment>(s).expect("demo roles are valid");
+    vec![
+        (
+            "Pak Budi (Ketua RT 007/003)",
+            vec![parse(
+                r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
+            )],
+        ),
+        (
+            "Bu Siti (Ketua RW 003)",
+            vec![parse(r#"{"role":"ketua_rw","rw":"31.71.01.1001/RW 003"}"#)],
+        ),
+        (
+            "Ibu Lurah Gambir",
+            vec![parse(r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#)],
+        ),
+        (
+            "Pak Camat Gambir",
+            vec![parse(r#"{"role":"camat","kecamatan":"31.71.01"}"#)],
+        ),
+        (
+            "Petugas Bina Marga Jakarta Pusat",
+            vec![parse(
+                r#"{"role":"petugas_skpd","agency":"bina_marga","areas":["31.71"]}"#,
+            )],
+        ),
+        (
+            "Admin Provinsi",
+            vec![parse(r#"{"role":"admin","provinsi":"31"}"#)],
+        ),
+        ("Rina (warga)", vec![RoleAssignment::Warga]),
+    ]
+}
+
+const DEMO_REPORTS: &[(&str, f64, f64, &str, &str)] = &[
+    (
+        "jalan-rusak",
+        -6.17612,
+        106.82301,
+        "31.71.01.1001/RW 003/RT 007",
+        "Jalan berlubang besar di depan pos ronda, motor sering terjatuh kalau malam.",
+    ),
+    (
+        "pju-mati",
+        -6.17790,
+        106.82950,
+        "31.71.01.1001/RW 003/RT 007",
+        "Tiga lampu PJU mati sejak minggu lalu, gang jadi gelap.",
+    ),
+    (
+        "saluran-tersumbat",
+        -6.17530,
+        106.82420,
+        "31.71.01.1001/RW 003/RT 007",
+        "Got tersumbat sampah plastik, air meluap ke jalan kalau hujan.",
+    ),
+    (
+        "sampah-menumpuk",
+        -6.17690,
+        106.82180,
+        "31.71.01.1001/RW 003/RT 007",
+        "Sampah menumpuk di pojok gang sudah 4 hari belum diangkut.",
+    ),
+    (
+        "pohon-tumbang",
+        -6.17450,
+        106.82700,
+        "31.71.01.1001/RW 003/RT 007",
+        "Pohon angsana miring, rawan tumbang ke kabel listrik.",
+    ),
+];
+
+/// Fills a server with demo people and reports. Returns each person's name and activation code.
+pub async fn demo<S: Storage>(storage: &S) -> Result<Vec<(String, String)>, StorageError> {
+    let mut codes = Vec::new();
+    let mut rt_head = None;
+    for (name, roles) in demo_people() {
+        let (id, code) = add_user(storage, name, roles.clone()).await?;
+        if rt_head.is_none() {
+            rt_head = Some(Actor {
+                user: id,
+                assignments: roles,
+            });
+        }
+        codes.push((name.to_owned(), code));
+    }
+    let actor = rt_head.expect("the demo has an RT head");
+    let device = Device {
+        id: DeviceId::new(),
+        user: actor.user,
+        name: "demo".into(),
+        revoked: false,
+    };
+    let now = Timestamp::now();
+    let ops: Vec<Op> = DEMO_REPORTS
+        .iter()
+        .enumerate()
+        .map(|(i, (category, lat, lon, area, text))| {
+            let location = Location {
+                coord: Coordinate::new(*lat, *lon).expect("demo coordinates are valid"),
+                accuracy_m: Accuracy::metres(8.0).expect("valid"),
+                source: LocationSource::Gps,
+                captured_at: now,
+            };
+            let report = NewReport::new(ReportKind::Laporan, category, location)
+                .expect("demo categories are valid")
+                .describe(Some(
+                    Description::parse(text).expect("demo texts are valid"),
+                ))
+                .in_area(Some(area.parse().expect("demo areas are valid")));
+            Op::new(
+                OpBody::CreateReport(report),
+                Hlc {
+                    ms: now.millis(),
+                    n: i as u32,
+                },
+            )
+        })
+        .collect();
+    let (refresh, _) = auth::new_refresh_token();
+    let hash = auth::refresh_hash(&refresh);
+    storage
+        .write(move |tx| {
+            tx.insert_device(&device, &hash)?;
+            for op in &ops {
+                crate::sync::apply_op(tx, &actor, device.id, op, now, Lang::Id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(codes)
+}
