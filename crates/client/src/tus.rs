@@ -70,7 +70,7 @@ pub enum TusError {
     LocalHashMismatch { expected: String, actual: String },
     #[error("the server refused the finished upload: what it received does not hash to {sha256}")]
     HashMismatch { sha256: String },
-    #[error("a chunk failed its checksum {MAX_CHECKSUM_RETRIES} times in a row")]
+    #[error("a chunk kept failing its checksum: the link is damaging data")]
     ChecksumMismatch,
     #[error("the server does not accept uploads this large")]
     TooLarge,

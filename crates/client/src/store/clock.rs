@@ -3,18 +3,18 @@
 
 use rusqlite::{Connection, params};
 
-use ronda_core::{Hlc, Timestamp};
+use ronda_core::Hlc;
 
 use super::StoreError;
 
 /// The next stamp for an op made now. Call inside the transaction that writes the op.
-pub(super) fn tick(conn: &Connection) -> Result<Hlc, StoreError> {
+pub(super) fn tick(conn: &Connection, device_now_ms: i64) -> Result<Hlc, StoreError> {
     let (ms, n, offset): (i64, u32, i64) = conn.query_row(
         "SELECT hlc_ms, hlc_n, server_offset_ms FROM device_clock WHERE id = 1",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let next = Hlc { ms, n }.tick(Timestamp::now().millis() + offset);
+    let next = Hlc { ms, n }.tick(device_now_ms + offset);
     conn.prepare_cached("UPDATE device_clock SET hlc_ms = ?1, hlc_n = ?2 WHERE id = 1")?
         .execute(params![next.ms, next.n])?;
     Ok(next)

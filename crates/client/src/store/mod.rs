@@ -38,6 +38,10 @@ pub struct StoreConfig {
     /// The most disk space the database may take; writes beyond it fail as "disk full" and
     /// change nothing. `None`: limited only by the disk.
     pub max_size_bytes: Option<u64>,
+    /// How far this device's wall clock is from the truth, in milliseconds. Zero on a real
+    /// device (its clock is whatever it is); simulations set it to play phones whose clocks are
+    /// days or years off.
+    pub clock_skew_ms: i64,
 }
 
 impl Default for StoreConfig {
@@ -45,6 +49,7 @@ impl Default for StoreConfig {
         Self {
             busy_timeout: Duration::from_secs(5),
             max_size_bytes: None,
+            clock_skew_ms: 0,
         }
     }
 }
@@ -54,6 +59,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     blobs: BlobDir,
+    clock_skew_ms: i64,
 }
 
 /// What `Store::check` found.
@@ -128,7 +134,13 @@ impl Store {
             conn,
             path: path.to_owned(),
             blobs,
+            clock_skew_ms: config.clock_skew_ms,
         })
+    }
+
+    /// This device's wall clock, in ms since 1970 (as wrong as the device's clock is).
+    pub fn device_now_ms(&self) -> i64 {
+        ronda_core::Timestamp::now().millis() + self.clock_skew_ms
     }
 
     pub fn path(&self) -> &Path {

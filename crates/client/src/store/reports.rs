@@ -27,13 +27,14 @@ impl Store {
     }
 
     fn create_reports_unnamed(&mut self, reports: &[NewReport]) -> Result<Vec<Op>, StoreError> {
+        let now_ms = self.device_now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ops = reports
             .iter()
             .map(|r| {
-                let hlc = clock::tick(&tx)?;
+                let hlc = clock::tick(&tx, now_ms)?;
                 insert_report(&tx, &self.blobs, r, hlc)
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -175,6 +175,15 @@ impl Store {
             )?
             .execute(params![op.id.to_string(), state, code, message])?;
         }
+        // A refused edit no longer shows: its report goes back to the server's state with the
+        // edits still waiting on top.
+        for (op, result) in sent.iter().zip(&response.results) {
+            if let (OpBody::UpdateReport(p), OpResult::Rejected { .. }) = (&op.body, result)
+                && let Some(state) = current_state(&tx, p.report)?
+            {
+                write_fields(&tx, &state)?;
+            }
+        }
         for bucket in &response.dropped {
             tx.execute("DELETE FROM bucket WHERE name = ?1", [bucket.to_string()])?;
         }
@@ -220,10 +229,11 @@ impl Store {
 
     /// Edits a report's free fields on the device and queues the edit.
     pub fn update_report(&mut self, patch: &ReportPatch) -> Result<Op, StoreError> {
+        let now_ms = self.device_now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let hlc = clock::tick(&tx)?;
+        let hlc = clock::tick(&tx, now_ms)?;
         let op = Op::new(OpBody::UpdateReport(patch.clone()), hlc);
         let mut state =
             current_state(&tx, patch.report)?.ok_or_else(|| StoreError::NotFound(patch.report))?;

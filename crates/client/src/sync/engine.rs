@@ -191,7 +191,7 @@ impl Syncer {
                 ops,
                 cursors: store.cursors()?.into_iter().collect(),
             };
-            let sent_at = Timestamp::now().millis();
+            let sent_at = store.device_now_ms();
             let response = self.api.sync(&token, &request).await?;
             if response.results.len() != request.ops.len() {
                 return Err(SyncError::Server {
