@@ -70,6 +70,7 @@ const MIN_STALL_GAP: Duration = Duration::from_millis(1);
 /// to open connections too, except for the decision to reset one, taken when it is accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
+    /// A short name for logs and the command line, such as `2g`.
     pub name: &'static str,
     /// Client to upstream bandwidth in bits per second; `u64::MAX` is unlimited.
     pub up_bps: u64,
@@ -83,7 +84,9 @@ pub struct Profile {
     pub reset: Option<Reset>,
     /// Pauses of the whole link, if any.
     pub stall: Option<Stall>,
-    /// Seed for the proxy's random choices, for runs that repeat; `None` seeds from the OS.
+    /// Seed for the proxy's random choices, for runs that repeat; `None` seeds from the OS. With
+    /// a seed, which connections are reset and after how many bytes depends only on the order
+    /// they are accepted in; jitter and stalls also repeat, but when they hit depends on timing.
     pub seed: Option<u64>,
 }
 
@@ -254,7 +257,9 @@ impl Proxy {
             if !addr.ip().to_canonical().is_loopback() {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidInput,
-                    format!("netshape: {what} address {addr} is not loopback"),
+                    format!(
+                        "{what} address {addr} is not loopback: netshape is for local tests only"
+                    ),
                 ));
             }
         }
