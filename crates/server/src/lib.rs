@@ -5,6 +5,7 @@
 //! may do what, how edits merge) come from `ronda-core`.
 
 pub mod admin;
+pub mod areas;
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -10,6 +10,7 @@ use ronda_server::admin;
 use ronda_server::auth::TokenKey;
 use ronda_server::config::{self, Config};
 use ronda_server::http::{self, AppState};
+use ronda_server::storage::Storage;
 use ronda_server::storage::sqlite::SqliteStorage;
 use ronda_server::uploads::UploadConfig;
 
@@ -30,8 +31,16 @@ enum Command {
     /// People and their activation codes.
     #[command(subcommand)]
     User(UserCommand),
-    /// Add demo people of every role and demo reports; print their activation codes.
-    Demo,
+    /// Kelurahan boundaries.
+    #[command(subcommand)]
+    Area(AreaCommand),
+    /// Load areas (the given GeoJSON file, else a small built-in set), add demo people of every
+    /// role and demo reports; print their activation codes.
+    Demo {
+        /// Kelurahan boundaries, e.g. ../shared/data/jakarta/kelurahan.geojson.
+        #[arg(long)]
+        areas: Option<PathBuf>,
+    },
     /// Settings.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -49,6 +58,13 @@ enum UserCommand {
         #[arg(long = "role")]
         roles: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AreaCommand {
+    /// Import kelurahan from a GeoJSON FeatureCollection (all of it, or nothing if any feature
+    /// is bad).
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,14 +125,41 @@ async fn main() -> anyhow::Result<()> {
             let (id, code) = admin::add_user(&storage, &name, roles).await?;
             println!("{name}\t{id}\t{code}");
         }
-        Command::Demo => {
+        Command::Area(AreaCommand::Import { file }) => {
             let storage = SqliteStorage::open(config.database_path()?)?;
+            let n = import_areas(&storage, Some(&file)).await?;
+            println!("{n} kelurahan");
+        }
+        Command::Demo { areas } => {
+            let storage = SqliteStorage::open(config.database_path()?)?;
+            let n = import_areas(&storage, areas.as_deref()).await?;
+            eprintln!("{n} kelurahan");
             for (name, code) in admin::demo(&storage).await? {
                 println!("{code}\t{name}");
             }
         }
     }
     Ok(())
+}
+
+async fn import_areas(
+    storage: &SqliteStorage,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<usize> {
+    let areas = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            ronda_server::areas::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {} [{}]", path.display(), e, e.code()))?
+        }
+        None => ronda_server::areas::builtin(),
+    };
+    let n = areas.len();
+    storage
+        .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
+        .await?;
+    Ok(n)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

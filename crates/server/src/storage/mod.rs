@@ -12,7 +12,9 @@ pub mod suite;
 use std::future::Future;
 
 use ronda_core::sync::{BucketId, OpResult, ServerReport};
-use ronda_core::{DeviceId, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
+
+pub use crate::areas::Area;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -81,6 +83,8 @@ pub trait ReadTx {
     fn changes(&mut self, bucket: &BucketId, after: i64, limit: usize) -> Result<Vec<Change>>;
     /// The bucket's latest version (0 if it has none).
     fn bucket_head(&mut self, bucket: &BucketId) -> Result<i64>;
+    fn area(&mut self, code: KelurahanCode) -> Result<Option<Area>>;
+    fn area_count(&mut self) -> Result<u64>;
 }
 
 /// Writes, inside a transaction that commits durably before any result is returned.
@@ -94,6 +98,8 @@ pub trait WriteTx: ReadTx {
     /// follow commit order. Returns the new version.
     fn save_report(&mut self, report: &ServerReport, buckets: &[BucketId]) -> Result<i64>;
     fn record_op(&mut self, id: OpId, device: DeviceId, op: &RecordedOp) -> Result<()>;
+    /// Adds a kelurahan or replaces the one with the same code.
+    fn upsert_area(&mut self, area: &Area) -> Result<()>;
 }
 
 /// A storage backend.

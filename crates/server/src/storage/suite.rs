@@ -229,10 +229,32 @@ pub async fn ops_are_remembered<S: Storage>(s: S) {
     );
 }
 
+/// Kelurahan are stored whole and replaced by code.
+pub async fn areas<S: Storage>(s: S) {
+    let mut builtin = crate::areas::builtin();
+    let all = builtin.clone();
+    s.write(move |tx| all.iter().try_for_each(|a| tx.upsert_area(a)))
+        .await
+        .unwrap();
+    assert_eq!(s.read(|tx| tx.area_count()).await.unwrap(), 3);
+    builtin[0].name = "Gambir (baru)".into();
+    let changed = builtin[0].clone();
+    s.write(move |tx| tx.upsert_area(&changed)).await.unwrap();
+    let code = builtin[0].code;
+    assert_eq!(
+        s.read(move |tx| tx.area(code)).await.unwrap(),
+        Some(builtin[0].clone())
+    );
+    assert_eq!(s.read(|tx| tx.area_count()).await.unwrap(), 3);
+    let missing = "31.75.01.1001".parse().unwrap();
+    assert_eq!(s.read(move |tx| tx.area(missing)).await.unwrap(), None);
+}
+
 /// Every case, each on a fresh storage from `make`.
 pub async fn run_all<S: Storage + Clone>(make: impl Fn() -> S) {
     accounts(make()).await;
     reports_and_buckets(make()).await;
     failed_jobs_leave_no_trace(make()).await;
     ops_are_remembered(make()).await;
+    areas(make()).await;
 }

@@ -16,7 +16,10 @@ use tokio::sync::oneshot;
 use super::{ReadTx, Result, Storage, StorageError, WriteTx};
 use tx::{SqliteTx, db};
 
-const MIGRATIONS: &[&str] = &[include_str!("0001_accounts_and_sync.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("0001_accounts_and_sync.sql"),
+    include_str!("0002_areas.sql"),
+];
 
 /// The most jobs committed together; a bound on how long the first of them waits.
 const MAX_GROUP: usize = 512;

@@ -3,10 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use ronda_core::sync::{BucketId, ServerReport, member_hash};
-use ronda_core::{DeviceId, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
 
 use crate::storage::{
-    Activation, Change, Device, ReadTx, RecordedOp, Result, StorageError, User, WriteTx,
+    Activation, Area, Change, Device, ReadTx, RecordedOp, Result, StorageError, User, WriteTx,
 };
 
 pub(super) struct SqliteTx<'c> {
@@ -42,6 +42,48 @@ fn device_from((id, user, name, revoked): (String, String, String, bool)) -> Res
 }
 
 impl ReadTx for SqliteTx<'_> {
+    fn area(&mut self, code: KelurahanCode) -> Result<Option<Area>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT code, name, kecamatan, kecamatan_name, kota, kota_name, geometry FROM area WHERE code = ?1",
+            )
+            .map_err(db)?
+            .query_row([code.to_string()], area_row)
+            .optional()
+            .map_err(db)?;
+        row.map(
+            |[
+                code,
+                name,
+                kecamatan,
+                kecamatan_name,
+                kota,
+                kota_name,
+                geometry,
+            ]| {
+                Ok(Area {
+                    code: parse(&code)?,
+                    name,
+                    kecamatan: parse(&kecamatan)?,
+                    kecamatan_name,
+                    kota: parse(&kota)?,
+                    kota_name,
+                    geometry,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    fn area_count(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM area", [], |r| r.get(0))
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+
     fn user(&mut self, id: UserId) -> Result<Option<User>> {
         self.conn
             .prepare_cached("SELECT name FROM user WHERE id = ?1")
@@ -185,6 +227,18 @@ impl ReadTx for SqliteTx<'_> {
     }
 }
 
+fn area_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 7]> {
+    Ok([
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ])
+}
+
 impl WriteTx for SqliteTx<'_> {
     fn insert_user(&mut self, user: &User, assignments: &[RoleAssignment]) -> Result<()> {
         self.conn
@@ -320,6 +374,28 @@ impl WriteTx for SqliteTx<'_> {
                 .map_err(db)?;
         }
         Ok(version)
+    }
+
+    fn upsert_area(&mut self, a: &Area) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO area (code, name, kecamatan, kecamatan_name, kota, kota_name, geometry)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (code) DO UPDATE SET name = ?2, kecamatan = ?3, kecamatan_name = ?4, kota = ?5,
+                     kota_name = ?6, geometry = ?7",
+            )
+            .map_err(db)?
+            .execute(params![
+                a.code.to_string(),
+                a.name,
+                a.kecamatan.to_string(),
+                a.kecamatan_name,
+                a.kota.to_string(),
+                a.kota_name,
+                a.geometry
+            ])
+            .map_err(db)?;
+        Ok(())
     }
 
     fn record_op(&mut self, id: OpId, device: DeviceId, op: &RecordedOp) -> Result<()> {
