@@ -61,11 +61,7 @@ impl Coded for PhotoFailure {
         self.error.code()
     }
     fn message(&self, lang: Lang) -> String {
-        format!(
-            "{}: {}",
-            self.path.display(),
-            photo_message(&self.error, lang)
-        )
+        format!("{}: {}", self.path.display(), self.error.message(lang))
     }
 }
 
@@ -199,8 +195,4 @@ impl Failure {
             );
         }
     }
-}
-
-fn photo_message(e: &PhotoError, _lang: Lang) -> String {
-    e.to_string()
 }

@@ -4,6 +4,7 @@
 
 mod container;
 mod jpeg;
+mod messages;
 mod metadata;
 mod raster;
 
