@@ -72,6 +72,7 @@ fn lang_of(headers: &HeaderMap) -> Lang {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
+        .and_then(|v| v.split(';').next())
         .and_then(Lang::from_locale)
         .unwrap_or_default()
 }
@@ -235,7 +236,17 @@ async fn activate<S: Storage>(
     let id = code_id.clone();
     let found = app
         .storage
-        .read(move |tx| tx.activation(&id))
+        .write(move |tx| {
+            // Count the try before the secret is checked, in the same transaction as the read:
+            // guesses sent at once cannot all see the same count.
+            let Some(a) = tx.activation(&id)? else {
+                return Ok(None);
+            };
+            if !a.used && a.failures < auth::MAX_CODE_FAILURES {
+                tx.update_activation(&id, false, a.failures + 1)?;
+            }
+            Ok(Some(a))
+        })
         .await
         .map_err(|e| ApiError::storage(e, lang))?;
     let activation = found.ok_or_else(|| bad_code(lang))?;
@@ -272,12 +283,6 @@ async fn activate<S: Storage>(
         .await
         .unwrap_or(false);
     if !right {
-        let failures = activation.failures + 1;
-        let id = code_id.clone();
-        app.storage
-            .write(move |tx| tx.update_activation(&id, false, failures))
-            .await
-            .map_err(|e| ApiError::storage(e, lang))?;
         return Err(bad_code(lang));
     }
     let device = Device {
@@ -454,6 +459,26 @@ async fn require_auth<S: Storage>(
     }
 }
 
+/// Refuses a `Content-Encoding` the decompression layer does not handle with Ronda's error body
+/// (the layer itself answers 415 with an empty body).
+async fn known_encoding(req: Request, next: Next) -> Response {
+    match req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.as_bytes())
+    {
+        None | Some(b"gzip" | b"zstd" | b"identity") => next.run(req).await,
+        Some(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "CONTENT_ENCODING_UNSUPPORTED",
+            lang_of(req.headers()),
+            "kirim tanpa kompresi, atau dengan gzip atau zstd",
+            "send the body uncompressed, or compressed with gzip or zstd",
+        )
+        .into_response(),
+    }
+}
+
 /// Everything the server answers.
 pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -> Router {
     let protected_uploads = uploads::router(uploads_config).layer(middleware::from_fn_with_state(
@@ -467,6 +492,7 @@ pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -
         .route("/sync", post(sync::<S>))
         .layer(DefaultBodyLimit::max(app.limits.max_body_bytes))
         .layer(RequestDecompressionLayer::new())
+        .layer(middleware::from_fn(known_encoding))
         .with_state(app)
         .merge(protected_uploads);
     Router::new()

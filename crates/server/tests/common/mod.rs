@@ -413,7 +413,7 @@ pub fn request_json(ops: &[Op]) -> Value {
     .unwrap()
 }
 
-pub fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+pub fn header_str(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
