@@ -56,6 +56,8 @@ impl fmt::Display for Role {
 pub enum RoleError {
     #[error("an agency officer's assignment needs at least one area")]
     NoAreas,
+    #[error("an agency officer works for the agency's branch in a kota; {0} is not a kota")]
+    NotKota(AreaCode),
 }
 
 impl Coded for RoleError {
@@ -71,7 +73,8 @@ impl Coded for RoleError {
     }
 }
 
-/// An agency officer's remit: one agency, a non-empty set of areas.
+/// An agency officer's remit: one agency and the kota whose branch (Suku Dinas) they work in;
+/// one or more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawSkpdScope")]
 pub struct SkpdScope {
@@ -98,6 +101,12 @@ impl SkpdScope {
         areas: impl IntoIterator<Item = AreaCode>,
     ) -> Result<Self, RoleError> {
         let areas: BTreeSet<_> = areas.into_iter().collect();
+        if let Some(a) = areas
+            .iter()
+            .find(|a| a.level() != crate::area::AreaLevel::Kota)
+        {
+            return Err(RoleError::NotKota(*a));
+        }
         if areas.is_empty() {
             Err(RoleError::NoAreas)
         } else {
@@ -185,7 +194,7 @@ mod tests {
         assert!(!lurah.covers(&area("31.71.01.1002")));
 
         let skpd = RoleAssignment::PetugasSkpd(
-            SkpdScope::new(AgencyCode::BinaMarga, [area("31.71.01"), area("31.72.02")]).unwrap(),
+            SkpdScope::new(AgencyCode::BinaMarga, [area("31.71"), area("31.72")]).unwrap(),
         );
         assert_eq!(skpd.role(), Role::PetugasSkpd);
         assert!(skpd.covers(&area("31.72.02.1003")) && !skpd.covers(&area("31.73.01.1001")));
@@ -197,6 +206,10 @@ mod tests {
         assert_eq!(
             SkpdScope::new(AgencyCode::SatpolPp, []).unwrap_err().code(),
             "ROLE_ASSIGNMENT_INVALID"
+        );
+        assert_eq!(
+            SkpdScope::new(AgencyCode::SatpolPp, [area("31.71.01")]).unwrap_err(),
+            RoleError::NotKota(area("31.71.01"))
         );
         let json = r#"{"role":"petugas_skpd","agency":"satpol_pp","areas":[]}"#;
         assert!(serde_json::from_str::<RoleAssignment>(json).is_err());

@@ -131,11 +131,9 @@ pub fn session_buckets(user: UserId, assignments: &[RoleAssignment]) -> Vec<Buck
             RoleAssignment::Lurah { kelurahan } => out.push(BucketId::Kel(*kelurahan)),
             RoleAssignment::Camat { kecamatan } => out.push(BucketId::Kec(*kecamatan)),
             RoleAssignment::PetugasSkpd(scope) => {
-                out.extend(scope.areas().iter().filter_map(|area| {
-                    area.ancestry().find_map(|up| match up {
-                        AreaCode::Kota(k) => Some(BucketId::Agency(scope.agency(), k)),
-                        _ => None,
-                    })
+                out.extend(scope.areas().iter().filter_map(|area| match area {
+                    AreaCode::Kota(k) => Some(BucketId::Agency(scope.agency(), *k)),
+                    _ => None,
                 }));
             }
             RoleAssignment::Admin { provinsi } => out.push(BucketId::Prov(*provinsi)),
@@ -522,7 +520,7 @@ mod tests {
         let skpd = session_buckets(
             UserId::new(),
             &[RoleAssignment::PetugasSkpd(
-                crate::role::SkpdScope::new(AgencyCode::BinaMarga, ["31.71.01".parse().unwrap()])
+                crate::role::SkpdScope::new(AgencyCode::BinaMarga, ["31.71".parse().unwrap()])
                     .unwrap(),
             )],
         );
