@@ -153,3 +153,68 @@ mod tests {
         }
     }
 }
+
+/// May `actor` create an account holding `assignment`? Admins may create any account; a lurah
+/// may create residents and RT/RW heads of their own kelurahan (an RT head has no e-mail: the
+/// lurah reads the activation code out over the phone).
+pub fn may_create_account(actor: &Actor, assignment: &RoleAssignment) -> Result<(), Denied> {
+    let allowed = actor.assignments.iter().any(|mine| match mine {
+        RoleAssignment::Admin { .. } => true,
+        RoleAssignment::Lurah { kelurahan } => match assignment {
+            RoleAssignment::Warga => true,
+            RoleAssignment::KetuaRt { rt } => rt.rw.kelurahan == *kelurahan,
+            RoleAssignment::KetuaRw { rw } => rw.kelurahan == *kelurahan,
+            _ => false,
+        },
+        _ => false,
+    });
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::RoleNotAllowed)
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+
+    fn role(json: &str) -> RoleAssignment {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn who_may_create_which_accounts() {
+        let lurah = Actor {
+            user: UserId::new(),
+            assignments: vec![role(r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#)],
+        };
+        let admin = Actor {
+            user: UserId::new(),
+            assignments: vec![role(r#"{"role":"admin","provinsi":"31"}"#)],
+        };
+        let camat = Actor {
+            user: UserId::new(),
+            assignments: vec![role(r#"{"role":"camat","kecamatan":"31.71.01"}"#)],
+        };
+        let rt_here = role(r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#);
+        let rt_there = role(r#"{"role":"ketua_rt","rt":"31.71.01.1002/RW 001/RT 001"}"#);
+        let rw_here = role(r#"{"role":"ketua_rw","rw":"31.71.01.1001/RW 003"}"#);
+        let another_lurah = role(r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#);
+        assert!(may_create_account(&lurah, &rt_here).is_ok());
+        assert!(may_create_account(&lurah, &rw_here).is_ok());
+        assert!(may_create_account(&lurah, &RoleAssignment::Warga).is_ok());
+        assert_eq!(
+            may_create_account(&lurah, &rt_there),
+            Err(Denied::RoleNotAllowed)
+        );
+        assert_eq!(
+            may_create_account(&lurah, &another_lurah),
+            Err(Denied::RoleNotAllowed)
+        );
+        for a in [&rt_here, &rt_there, &another_lurah] {
+            assert!(may_create_account(&admin, a).is_ok());
+            assert_eq!(may_create_account(&camat, a), Err(Denied::RoleNotAllowed));
+        }
+    }
+}

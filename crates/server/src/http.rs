@@ -430,13 +430,86 @@ async fn sync<S: Storage>(
         .map_err(|e: StorageError| ApiError::storage(e, lang))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAccount {
+    /// The name people know them by.
+    pub name: String,
+    /// Role assignments, e.g. `{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}`; none
+    /// means warga.
+    #[schema(value_type = Vec<Object>)]
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AccountCreated {
+    #[schema(value_type = String)]
+    pub user_id: UserId,
+    /// Give this to the person (it can be read out over the phone); it works once, for 14 days.
+    pub activation_code: String,
+}
+
+/// Creates an account with a one-time activation code: admins any account, a lurah residents
+/// and RT/RW heads of their own kelurahan.
+#[utoipa::path(post, path = "/v1/users", request_body = NewAccount, security(("bearer" = [])),
+    responses((status = 201, body = AccountCreated), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_account<S: Storage>(
+    State(app): State<Arc<AppState<S>>>,
+    CallerLang(lang): CallerLang,
+    Authed(session): Authed,
+    ApiJson(req): ApiJson<NewAccount>,
+) -> Result<(StatusCode, Json<AccountCreated>), ApiError> {
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "ACCOUNT_NAME_INVALID",
+            lang,
+            "nama harus diisi (paling banyak 120 huruf)",
+            "a name is needed (at most 120 characters)",
+        ));
+    }
+    let roles = if req.roles.is_empty() {
+        vec![RoleAssignment::Warga]
+    } else {
+        req.roles
+    };
+    let user = session.user;
+    let assignments = app
+        .storage
+        .read(move |tx| tx.assignments(user))
+        .await
+        .map_err(|e| ApiError::storage(e, lang))?;
+    let actor = Actor { user, assignments };
+    for role in &roles {
+        if let Err(denied) = ronda_core::authz::may_create_account(&actor, role) {
+            return Err(ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: ronda_core::Coded::code(&denied),
+                message: ronda_core::Coded::message(&denied, lang),
+            });
+        }
+    }
+    let (user_id, activation_code) = crate::admin::add_user(&app.storage, &name, roles)
+        .await
+        .map_err(|e| ApiError::storage(e, lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AccountCreated {
+            user_id,
+            activation_code,
+        }),
+    ))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Ronda API",
         description = "Offline-first neighbourhood reports for Jakarta. Photo uploads use tus 1.0 (creation, creation-with-upload, checksum sha256, termination) under /v1/uploads; blobs are named by SHA-256 under /v1/blobs/{sha256}."
     ),
-    paths(activate, token, revoke, sync),
+    paths(activate, token, revoke, sync, create_account),
     components(schemas(ErrorBody, ActivateRequest, SignedIn, RefreshRequest, AccessToken))
 )]
 struct ApiDoc;
@@ -490,6 +563,7 @@ pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -
         .route("/auth/token", post(token::<S>))
         .route("/auth/revoke", post(revoke::<S>))
         .route("/sync", post(sync::<S>))
+        .route("/users", post(create_account::<S>))
         .layer(DefaultBodyLimit::max(app.limits.max_body_bytes))
         .layer(RequestDecompressionLayer::new())
         .layer(middleware::from_fn(known_encoding))

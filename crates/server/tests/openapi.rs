@@ -36,6 +36,7 @@ async fn every_endpoint_is_in_the_served_openapi_document() {
         ("/v1/auth/token", &["post"]),
         ("/v1/auth/revoke", &["post"]),
         ("/v1/sync", &["post"]),
+        ("/v1/users", &["post"]),
         ("/v1/uploads", &["options", "post"]),
         ("/v1/uploads/{id}", &["head", "patch", "delete"]),
         ("/v1/blobs/{sha256}", &["head", "get"]),
