@@ -84,9 +84,10 @@ pub struct Syncer {
 }
 
 struct StoreSink<'a> {
-    store: &'a Store,
+    // `&mut`, not `&`: a shared `&Store` is not `Send`, and sync must run on any thread.
+    store: &'a mut Store,
     sha256: &'a Sha256Hex,
-    on_progress: &'a mut dyn FnMut(Progress),
+    on_progress: &'a mut (dyn FnMut(Progress) + Send),
     progress: Progress,
 }
 
@@ -132,7 +133,7 @@ impl Syncer {
     pub async fn sync(
         &mut self,
         store: &mut Store,
-        on_progress: &mut dyn FnMut(Progress),
+        on_progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<SyncSummary, SyncError> {
         let session = store.session()?.ok_or(SyncError::NotSignedIn)?;
         let token = self.token(&session).await?;
