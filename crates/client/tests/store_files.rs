@@ -21,7 +21,7 @@ use common::{EPOCH_MS, Snapshot, random_description, random_report, uniform_coor
 fn quick(busy_ms: u64) -> StoreConfig {
     StoreConfig {
         busy_timeout: Duration::from_millis(busy_ms),
-        max_size_bytes: None,
+        ..StoreConfig::default()
     }
 }
 
@@ -455,8 +455,8 @@ fn a_full_disk_saves_nothing_and_loses_nothing() {
     let empty = fs::metadata(&path).unwrap().len();
     let cap = empty + 96 * 1024;
     let capped = StoreConfig {
-        busy_timeout: Duration::from_secs(5),
         max_size_bytes: Some(cap),
+        ..StoreConfig::default()
     };
 
     let mut store = Store::open_with(&path, &capped).unwrap();
