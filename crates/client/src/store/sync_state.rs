@@ -158,6 +158,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut applied = Applied::default();
+        // A report in several of the device's buckets arrives in each page; count it once.
+        let mut received = std::collections::BTreeSet::new();
         for (op, result) in sent.iter().zip(&response.results) {
             let (state, code, message) = match result {
                 OpResult::Accepted | OpResult::Duplicate => ("accepted", None, None),
@@ -202,7 +204,7 @@ impl Store {
                     report.report.id().to_string(),
                     report.version
                 ])?;
-                applied.reports_received += 1;
+                received.insert(report.report.id());
             }
             let local = bucket_checksum(&tx, &name)?;
             if local == page.checksum {
@@ -218,6 +220,7 @@ impl Store {
                 applied.buckets_healed += 1;
             }
         }
+        applied.reports_received = received.len();
         clock::observe_server(&tx, response.now, sent_at_ms)?;
         tx.execute(
             "UPDATE session SET last_sync_at = ?1",
