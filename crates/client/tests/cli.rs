@@ -114,7 +114,10 @@ fn a_report_made_on_the_command_line_is_stored_queued_and_found() {
     assert!(created["photos"][0]["width"].as_u64().unwrap() <= 1600);
 
     let (_, mut shown) = env.json(&["report", "show", &id]);
-    assert_eq!(shown.as_object_mut().unwrap().remove("losers"), Some(serde_json::json!([])));
+    assert_eq!(
+        shown.as_object_mut().unwrap().remove("losers"),
+        Some(serde_json::json!([]))
+    );
     assert_eq!(shown, created);
     let (_, outbox) = env.json(&["outbox"]);
     assert_eq!(outbox.as_array().unwrap().len(), 1);
