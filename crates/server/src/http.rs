@@ -383,6 +383,20 @@ async fn revoke<S: Storage>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The caller as the server's records say: roles from storage, never from the request.
+async fn actor_of<S: Storage>(
+    storage: &S,
+    session: Session,
+    lang: Lang,
+) -> Result<Actor, ApiError> {
+    let user = session.user;
+    let assignments = storage
+        .read(move |tx| tx.assignments(user))
+        .await
+        .map_err(|e| ApiError::storage(e, lang))?;
+    Ok(Actor { user, assignments })
+}
+
 /// One sync: push ops, pull the buckets the caller's roles give it. Bodies may be zstd or gzip.
 #[utoipa::path(post, path = "/v1/sync", request_body(content = Object, description = "ronda_core::sync::SyncRequest"),
     responses((status = 200, body = Object, description = "ronda_core::sync::SyncResponse"),
@@ -417,13 +431,7 @@ async fn sync<S: Storage>(
             ),
         });
     }
-    let user = session.user;
-    let assignments = app
-        .storage
-        .read(move |tx| tx.assignments(user))
-        .await
-        .map_err(|e| ApiError::storage(e, lang))?;
-    let actor = Actor { user, assignments };
+    let actor = actor_of(&app.storage, session, lang).await?;
     crate::sync::sync(&app.storage, actor, session.device, req, lang)
         .await
         .map(Json)
@@ -475,13 +483,7 @@ async fn create_account<S: Storage>(
     } else {
         req.roles
     };
-    let user = session.user;
-    let assignments = app
-        .storage
-        .read(move |tx| tx.assignments(user))
-        .await
-        .map_err(|e| ApiError::storage(e, lang))?;
-    let actor = Actor { user, assignments };
+    let actor = actor_of(&app.storage, session, lang).await?;
     for role in &roles {
         if let Err(denied) = ronda_core::authz::may_create_account(&actor, role) {
             return Err(ApiError {

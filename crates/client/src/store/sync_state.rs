@@ -361,18 +361,7 @@ fn current_state(tx: &Transaction<'_>, id: ReportId) -> Result<Option<ServerRepo
         Stamp { hlc, op: op_id },
         Timestamp::now(),
     );
-    for op in ops {
-        if let OpBody::UpdateReport(p) = &op.body {
-            let _ = state.apply(
-                p,
-                Stamp {
-                    hlc: op.hlc,
-                    op: op.id,
-                },
-                Timestamp::now(),
-            );
-        }
-    }
+    apply_edits(&mut state, ops);
     Ok(Some(state))
 }
 
@@ -392,11 +381,11 @@ fn outbox_ops_for(
         .collect()
 }
 
-/// Re-applies this device's edits that the server has not answered yet on top of its state.
-fn rebase(tx: &Transaction<'_>, mut state: ServerReport) -> Result<ServerReport, StoreError> {
-    for op in outbox_ops_for(tx, state.report.id(), true)? {
+/// Applies a report's edit ops in order. An edit the server will refuse is refused here too (and
+/// stays in the outbox with its reason).
+fn apply_edits(state: &mut ServerReport, ops: impl IntoIterator<Item = Op>) {
+    for op in ops {
         if let OpBody::UpdateReport(p) = &op.body {
-            // An edit the server will refuse is refused here too; the outbox keeps it.
             let _ = state.apply(
                 p,
                 Stamp {
@@ -407,6 +396,12 @@ fn rebase(tx: &Transaction<'_>, mut state: ServerReport) -> Result<ServerReport,
             );
         }
     }
+}
+
+/// Re-applies this device's edits that the server has not answered yet on top of its state.
+fn rebase(tx: &Transaction<'_>, mut state: ServerReport) -> Result<ServerReport, StoreError> {
+    let waiting = outbox_ops_for(tx, state.report.id(), true)?;
+    apply_edits(&mut state, waiting);
     Ok(state)
 }
 
