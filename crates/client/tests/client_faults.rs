@@ -12,55 +12,20 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use ronda_core::RoleAssignment;
-use ronda_server::auth::TokenKey;
-use ronda_server::config::Limits;
-use ronda_server::http::{self, AppState};
-use ronda_server::storage::sqlite::SqliteStorage;
-use ronda_server::uploads::UploadConfig;
 use ronda_tests::netshape::{Direction, Profile, Proxy};
+
+mod live;
+use live::LiveServer;
+
+/// A server and a folder for the devices' stores.
+async fn world() -> (tempfile::TempDir, LiveServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = LiveServer::start(&dir.path().join("server")).await;
+    (dir, server)
+}
 
 const RT: &str = r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#;
 const LURAH: &str = r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#;
-
-struct World {
-    dir: tempfile::TempDir,
-    storage: SqliteStorage,
-    addr: std::net::SocketAddr,
-}
-
-async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("server");
-    let storage = SqliteStorage::open(data.join("ronda.db")).unwrap();
-    let uploads = UploadConfig {
-        uploads_dir: data.join("uploads"),
-        blobs_dir: data.join("blobs"),
-        max_upload_bytes: 10 << 20,
-    };
-    let limits = Limits {
-        syncs_per_minute: 100_000,
-        ..Limits::default()
-    };
-    let app = http::router(
-        AppState::new(storage.clone(), TokenKey::random(), limits),
-        uploads,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { http::serve(listener, app).await.unwrap() });
-    World { dir, storage, addr }
-}
-
-impl World {
-    async fn code(&self, name: &str, role: &str) -> String {
-        let role: RoleAssignment = serde_json::from_str(role).unwrap();
-        ronda_server::admin::add_user(&self.storage, name, vec![role])
-            .await
-            .unwrap()
-            .1
-    }
-}
 
 fn ronda(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ronda"));
@@ -134,10 +99,10 @@ async fn ids(db: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_client_mid_push_and_mid_pull_loses_and_duplicates_nothing() {
-    let w = world().await;
-    let url = format!("http://{}", w.addr);
-    let rt = w.dir.path().join("rt.db");
-    let lurah = w.dir.path().join("lurah.db");
+    let (dir, w) = world().await;
+    let url = w.url();
+    let rt = dir.path().join("rt.db");
+    let lurah = dir.path().join("lurah.db");
     assert!(
         run(
             &rt,
@@ -164,7 +129,7 @@ async fn killing_the_client_mid_push_and_mid_pull_loses_and_duplicates_nothing()
 
     let mut kills = 0;
     for round in 0..6 {
-        let file = import_file(w.dir.path(), 400, round);
+        let file = import_file(dir.path(), 400, round);
         assert!(run(&rt, &["import", file.to_str().unwrap()]).await.0);
         // Kill the pusher, then the puller, at random moments, a few times each.
         for _ in 0..3 {
@@ -201,10 +166,10 @@ async fn killing_the_client_mid_push_and_mid_pull_loses_and_duplicates_nothing()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropped_responses_and_cut_uploads_resume_without_loss_or_duplicates() {
-    let w = world().await;
+    let (dir, w) = world().await;
     let proxy = Proxy::start(w.addr, Profile::unlimited()).await.unwrap();
     let url = format!("http://{}", proxy.addr());
-    let rt = w.dir.path().join("rt.db");
+    let rt = dir.path().join("rt.db");
     assert!(
         run(
             &rt,
@@ -224,7 +189,7 @@ async fn dropped_responses_and_cut_uploads_resume_without_loss_or_duplicates() {
             n,
         ])
     });
-    let photo = w.dir.path().join("foto.jpg");
+    let photo = dir.path().join("foto.jpg");
     img.save(&photo).unwrap();
     let (ok, made) = run(
         &rt,
@@ -266,7 +231,7 @@ async fn dropped_responses_and_cut_uploads_resume_without_loss_or_duplicates() {
     if status["waiting_ops"] != 0 {
         assert!(run(&rt, &["sync"]).await.0);
     }
-    let stored = std::fs::read(w.dir.path().join("server").join("blobs").join(&full)).unwrap();
+    let stored = std::fs::read(dir.path().join("server").join("blobs").join(&full)).unwrap();
     assert_eq!(
         hex(&Sha256::digest(&stored)),
         full,
@@ -304,7 +269,7 @@ async fn dropped_responses_and_cut_uploads_resume_without_loss_or_duplicates() {
     }
     let (ok, summary) = run(&rt, &["sync"]).await;
     assert!(ok, "{summary}");
-    let lurah = w.dir.path().join("lurah.db");
+    let lurah = dir.path().join("lurah.db");
     assert!(
         run(
             &lurah,

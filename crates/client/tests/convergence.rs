@@ -16,12 +16,10 @@ use ronda_core::{
     Accuracy, CategoryCode, Coordinate, Description, Lang, Location, LocationSource, NewReport,
     OpBody, ReportId, ReportKind, ReportPatch, RoleAssignment, Timestamp, UserId,
 };
-use ronda_server::auth::TokenKey;
-use ronda_server::config::Limits;
-use ronda_server::http::{self, AppState};
 use ronda_server::storage::Storage;
-use ronda_server::storage::sqlite::SqliteStorage;
-use ronda_server::uploads::UploadConfig;
+
+mod live;
+use live::LiveServer;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -91,23 +89,8 @@ fn location(value: usize) -> Location {
 }
 
 async fn run_case(dir: &Path, actions: &[Action]) {
-    let storage = SqliteStorage::open(dir.join("server.db")).unwrap();
-    let uploads = UploadConfig {
-        uploads_dir: dir.join("up"),
-        blobs_dir: dir.join("blobs"),
-        max_upload_bytes: 1 << 20,
-    };
-    let limits = Limits {
-        syncs_per_minute: 100_000,
-        ..Limits::default()
-    };
-    let app = http::router(
-        AppState::new(storage.clone(), TokenKey::random(), limits),
-        uploads,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { http::serve(listener, app).await.unwrap() });
+    let server = LiveServer::start(dir).await;
+    let (url, storage) = (server.url(), server.storage.clone());
 
     let mut devices = Vec::new();
     for (i, (role, skew)) in DEVICES.iter().enumerate() {
@@ -309,7 +292,7 @@ async fn run_case(dir: &Path, actions: &[Action]) {
         server_reports.len(),
         "every report on the server was made once"
     );
-    server.abort();
+    server.stop();
 }
 
 proptest! {

@@ -15,42 +15,9 @@ use ronda_core::{
     Accuracy, Coordinate, Lang, Location, LocationSource, NewReport, ReportKind, RoleAssignment,
     Timestamp,
 };
-use ronda_server::auth::TokenKey;
-use ronda_server::config::Limits;
-use ronda_server::http::{self, AppState};
-use ronda_server::storage::sqlite::SqliteStorage;
-use ronda_server::uploads::UploadConfig;
 
-async fn serve(
-    dir: &std::path::Path,
-    addr: &str,
-    key: TokenKey,
-) -> (tokio::task::JoinHandle<()>, String, SqliteStorage) {
-    let storage = SqliteStorage::open(dir.join("server.db")).unwrap();
-    let uploads = UploadConfig {
-        uploads_dir: dir.join("u"),
-        blobs_dir: dir.join("b"),
-        max_upload_bytes: 1 << 20,
-    };
-    let app = http::router(
-        AppState::new(
-            storage.clone(),
-            key,
-            Limits {
-                syncs_per_minute: 10_000,
-                ..Limits::default()
-            },
-        ),
-        uploads,
-    );
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    (
-        tokio::spawn(async move { http::serve(listener, app).await.unwrap() }),
-        url,
-        storage,
-    )
-}
+mod live;
+use live::LiveServer;
 
 fn report() -> NewReport {
     let location = Location {
@@ -75,8 +42,8 @@ async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn syncs_after_writes_backs_off_when_offline_and_catches_up() {
     let dir = tempfile::tempdir().unwrap();
-    let key = TokenKey::random();
-    let (server, url, storage) = serve(dir.path(), "127.0.0.1:0", key.clone()).await;
+    let server = LiveServer::start(dir.path()).await;
+    let (url, storage) = (server.url(), server.storage.clone());
     let role = RoleAssignment::KetuaRt {
         rt: "31.71.01.1001/RW 003/RT 007".parse().unwrap(),
     };
@@ -142,8 +109,7 @@ async fn syncs_after_writes_backs_off_when_offline_and_catches_up() {
     );
 
     // The server goes away: retries back off, the report waits on the phone.
-    server.abort();
-    let addr = url.trim_start_matches("http://").to_owned();
+    let (data, addr, key) = server.stop();
     store.lock().await.create_report(&report()).unwrap();
     triggers.send(Trigger::Now).await.unwrap();
     wait_for("retries while offline", async || {
@@ -161,7 +127,7 @@ async fn syncs_after_writes_backs_off_when_offline_and_catches_up() {
     );
 
     // It comes back on the same address: the next retry delivers without anyone asking.
-    let (_server, _, _) = serve(dir.path(), &addr, key).await;
+    let _server = LiveServer::start_at(&data, addr, key).await;
     wait_for("the report made offline to arrive", async || {
         store
             .lock()

@@ -1,69 +1,13 @@
 //! Devices and the real server over HTTP on loopback: reports made offline reach the people
 //! whose roles cover them, exactly once, with their photos; others never see them.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use tokio::task::JoinHandle;
 
-use ronda_core::RoleAssignment;
-use ronda_server::auth::TokenKey;
-use ronda_server::config::Limits;
-use ronda_server::http::{self, AppState};
-use ronda_server::storage::sqlite::SqliteStorage;
-use ronda_server::uploads::UploadConfig;
-
-struct Server {
-    addr: SocketAddr,
-    data: PathBuf,
-    key: TokenKey,
-    task: JoinHandle<()>,
-    storage: SqliteStorage,
-}
-
-impl Server {
-    async fn start(data: &Path, addr: SocketAddr, key: TokenKey) -> Server {
-        let storage = SqliteStorage::open(data.join("ronda.db")).unwrap();
-        let uploads = UploadConfig {
-            uploads_dir: data.join("uploads"),
-            blobs_dir: data.join("blobs"),
-            max_upload_bytes: 10 << 20,
-        };
-        let app = http::router(
-            AppState::new(storage.clone(), key.clone(), Limits::default()),
-            uploads,
-        );
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move { http::serve(listener, app).await.unwrap() });
-        Server {
-            addr,
-            data: data.to_owned(),
-            key,
-            task,
-            storage,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn add(&self, name: &str, role: &str) -> String {
-        let role: RoleAssignment = serde_json::from_str(role).unwrap();
-        ronda_server::admin::add_user(&self.storage, name, vec![role])
-            .await
-            .unwrap()
-            .1
-    }
-
-    fn stop(self) -> (PathBuf, SocketAddr, TokenKey) {
-        self.task.abort();
-        (self.data, self.addr, self.key)
-    }
-}
+mod live;
+use live::LiveServer as Server;
 
 struct Device {
     db: PathBuf,
@@ -137,17 +81,12 @@ const OTHER_LURAH: &str = r#"{"role":"lurah","kelurahan":"31.74.02.1003"}"#;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_report_reaches_the_lurah_once_with_its_photos() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &dir.path().join("server"),
-        "127.0.0.1:0".parse().unwrap(),
-        TokenKey::random(),
-    )
-    .await;
+    let server = Server::start(&dir.path().join("server")).await;
     let (rt_code, lurah_code, other_code, warga_code) = (
-        server.add("Pak Budi", RT).await,
-        server.add("Ibu Lurah", LURAH).await,
-        server.add("Lurah lain", OTHER_LURAH).await,
-        server.add("Rina", r#"{"role":"warga"}"#).await,
+        server.code("Pak Budi", RT).await,
+        server.code("Ibu Lurah", LURAH).await,
+        server.code("Lurah lain", OTHER_LURAH).await,
+        server.code("Rina", r#"{"role":"warga"}"#).await,
     );
     let rt = Device::new(dir.path(), "rt");
     let photo = photo(dir.path());
@@ -252,14 +191,9 @@ async fn an_offline_report_reaches_the_lurah_once_with_its_photos() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_made_while_the_server_is_down_waits_then_arrives() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &dir.path().join("server"),
-        "127.0.0.1:0".parse().unwrap(),
-        TokenKey::random(),
-    )
-    .await;
-    let rt_code = server.add("Pak Budi", RT).await;
-    let lurah_code = server.add("Ibu Lurah", LURAH).await;
+    let server = Server::start(&dir.path().join("server")).await;
+    let rt_code = server.code("Pak Budi", RT).await;
+    let lurah_code = server.code("Ibu Lurah", LURAH).await;
     let rt = Device::new(dir.path(), "rt");
     rt.login(&server, &rt_code).await;
     rt.ok(&["sync"]).await;
@@ -291,7 +225,7 @@ async fn a_report_made_while_the_server_is_down_waits_then_arrives() {
         "the report waits on the phone"
     );
 
-    let server = Server::start(&data, addr, key).await;
+    let server = Server::start_at(&data, addr, key).await;
     assert_eq!(rt.ok(&["sync"]).await["ops_accepted"], 1);
     let lurah = Device::new(dir.path(), "lurah");
     lurah.login(&server, &lurah_code).await;
@@ -305,17 +239,12 @@ async fn a_report_made_while_the_server_is_down_waits_then_arrives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_offline_edits_converge_and_the_losing_value_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &dir.path().join("server"),
-        "127.0.0.1:0".parse().unwrap(),
-        TokenKey::random(),
-    )
-    .await;
+    let server = Server::start(&dir.path().join("server")).await;
     let rt = Device::new(dir.path(), "rt");
     let lurah = Device::new(dir.path(), "lurah");
-    rt.login(&server, &server.add("Pak Budi", RT).await).await;
+    rt.login(&server, &server.code("Pak Budi", RT).await).await;
     lurah
-        .login(&server, &server.add("Ibu Lurah", LURAH).await)
+        .login(&server, &server.code("Ibu Lurah", LURAH).await)
         .await;
     let made = rt
         .ok(&[

@@ -1,0 +1,74 @@
+//! The real Ronda server, in this test's process, over HTTP on a loopback port.
+
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ronda_core::RoleAssignment;
+use ronda_server::auth::TokenKey;
+use ronda_server::config::Limits;
+use ronda_server::http::{self, AppState};
+use ronda_server::storage::sqlite::SqliteStorage;
+use ronda_server::uploads::UploadConfig;
+
+pub struct LiveServer {
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+    pub key: TokenKey,
+    pub storage: SqliteStorage,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LiveServer {
+    /// A fresh server keeping its data in `data`, on a free port.
+    pub async fn start(data: &Path) -> LiveServer {
+        Self::start_at(data, "127.0.0.1:0".parse().unwrap(), TokenKey::random()).await
+    }
+
+    /// A server on `addr` with `key`: the same server again after [`LiveServer::stop`].
+    pub async fn start_at(data: &Path, addr: SocketAddr, key: TokenKey) -> LiveServer {
+        let storage = SqliteStorage::open(data.join("ronda.db")).unwrap();
+        let uploads = UploadConfig {
+            uploads_dir: data.join("uploads"),
+            blobs_dir: data.join("blobs"),
+            max_upload_bytes: 10 << 20,
+        };
+        // Tests sync far more often than any phone.
+        let limits = Limits {
+            syncs_per_minute: 100_000,
+            ..Limits::default()
+        };
+        let app = http::router(AppState::new(storage.clone(), key.clone(), limits), uploads);
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move { http::serve(listener, app).await.unwrap() });
+        LiveServer {
+            addr,
+            data: data.to_owned(),
+            key,
+            storage,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Adds a person with one role (JSON) and returns their activation code.
+    pub async fn code(&self, name: &str, role: &str) -> String {
+        let role: RoleAssignment = serde_json::from_str(role).unwrap();
+        ronda_server::admin::add_user(&self.storage, name, vec![role])
+            .await
+            .unwrap()
+            .1
+    }
+
+    /// Stops answering; returns what [`LiveServer::start_at`] needs to bring it back.
+    pub fn stop(self) -> (PathBuf, SocketAddr, TokenKey) {
+        self.task.abort();
+        (self.data, self.addr, self.key)
+    }
+}
