@@ -411,3 +411,31 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn well_formed_codes_round_trip(words in prop::collection::vec("[a-z0-9]{1,8}", 1..4)) {
+            let code = words.join("-");
+            prop_assume!(code.len() >= 2 && code.len() <= 40);
+            let parsed = CategoryCode::parse(&code).unwrap();
+            prop_assert_eq!(parsed.as_str(), code.as_str());
+            let json = serde_json::to_string(&parsed).unwrap();
+            prop_assert_eq!(serde_json::from_str::<CategoryCode>(&json).unwrap(), parsed);
+        }
+
+        #[test]
+        fn anything_else_is_refused(s in "\\PC{0,50}") {
+            let ok = (2..=40).contains(&s.len())
+                && s.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            prop_assert_eq!(CategoryCode::parse(&s).is_ok(), ok);
+            if let Err(e) = lookup(&s) {
+                prop_assert_eq!(e.code(), "CATEGORY_UNKNOWN");
+            }
+        }
+    }
+}

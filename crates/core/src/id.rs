@@ -104,3 +104,44 @@ uuid7_id!(
     /// One phone or computer a person signed in on; each has its own refresh token.
     DeviceId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn v7_ids_round_trip_and_others_are_refused(bytes in prop::array::uniform16(any::<u8>())) {
+            let any = Uuid::from_bytes(bytes);
+            match ReportId::try_from(any) {
+                Ok(id) => {
+                    prop_assert_eq!(any.get_version_num(), 7);
+                    prop_assert_eq!(id.to_string().parse::<ReportId>().unwrap(), id);
+                    let json = serde_json::to_string(&id).unwrap();
+                    prop_assert_eq!(serde_json::from_str::<ReportId>(&json).unwrap(), id);
+                }
+                Err(e) => {
+                    prop_assert_ne!(any.get_version_num(), 7);
+                    prop_assert_eq!(e.code(), "ID_INVALID");
+                    prop_assert!(any.to_string().parse::<OpId>().is_err());
+                }
+            }
+        }
+
+        #[test]
+        fn text_that_is_not_a_uuid_is_refused(s in "\\PC{0,40}") {
+            prop_assume!(Uuid::parse_str(s.trim()).is_err());
+            let refused = matches!(s.parse::<UserId>(), Err(IdError::Malformed(_)));
+            prop_assert!(refused);
+        }
+    }
+
+    #[test]
+    fn new_ids_are_v7_and_ordered_by_time() {
+        let a = DeviceId::new();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = DeviceId::new();
+        assert!(a < b && a.as_uuid().get_version_num() == 7);
+    }
+}
