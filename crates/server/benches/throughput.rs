@@ -55,7 +55,7 @@ const WARMUP: Duration = Duration::from_secs(2);
 const IN_PROCESS: Duration = Duration::from_secs(3);
 const RAW_SQLITE: Duration = Duration::from_secs(4);
 
-const KELURAHAN: &str = "31.71.01.1001";
+const INGEST_KELURAHAN: &str = "31.71.01.1002";
 const LURAH: &str = r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#;
 const KETUA_RT: &str = r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#;
 const CATEGORIES: [&str; 5] = [
@@ -384,8 +384,9 @@ fn new_op(rng: &mut StdRng, area: &str, n: u32) -> Op {
     )
 }
 
+/// Ingested reports go to the next kelurahan, so the lurah devices stay up to date.
 fn ingest_area(i: usize) -> String {
-    format!("{KELURAHAN}/RW {:03}/RT {:03}", 1 + i % 4, 1 + i % 8)
+    format!("{INGEST_KELURAHAN}/RW {:03}/RT {:03}", 1 + i % 4, 1 + i % 8)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,7 +433,10 @@ async fn health_loop(http: reqwest::Client, url: String, window: Window) -> Stat
     while !window.over() {
         let t0 = Instant::now();
         let outcome = match http.get(&url).send().await {
-            Ok(r) if r.status() == 200 && r.bytes().await.is_ok() => Outcome::Ok(1),
+            Ok(r) if r.status() == 200 => match r.bytes().await {
+                Ok(_) => Outcome::Ok(1),
+                Err(_) => Outcome::Failed,
+            },
             _ => Outcome::Failed,
         };
         stats.record(&window, t0, outcome);
@@ -586,6 +590,19 @@ fn raw_sqlite(path: &Path, rows: &[String], per_tx: usize, dur: Duration) -> f64
 
 // ---------------------------------------------------------------------------------------------
 
+fn cores() -> f64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) as f64
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn machine() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -632,7 +649,8 @@ fn main() {
 
 async fn run(data: &Path, dir: &Path, measure: Duration) {
     let began = Instant::now();
-    eprintln!("machine: {}", machine());
+    let load_before = load_average();
+    eprintln!("machine: {}; load average {load_before}", machine());
     eprintln!("data: {}", data.display());
 
     // People and codes, written to the server's database before it starts.
@@ -951,7 +969,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     let cpu_us = |cpu: &Cpu, rate: f64| cpu.server * 1e6 / rate;
     println!();
     println!(
-        "Machine: {}. Server: `ronda-server serve` child process (release build); load generator: this process, reqwest with keep-alive on a 2-thread tokio runtime, sharing the cores. {} s measured after {} s warm-up. Per-device rate limit raised for the run.",
+        "Machine: {}. Server: `ronda-server serve` child process (release build); load generator: this process, reqwest with keep-alive on a 2-thread tokio runtime, sharing the cores. {} s measured after {} s warm-up. Per-device rate limit raised for the run. Load average at start: {load_before}.",
         machine(),
         s,
         WARMUP.as_secs()
@@ -961,11 +979,12 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     println!("|---|---|---|---|---|---|---|");
     let row = |what: String, result: String, st: &mut Stats, cpu: &Cpu| {
         println!(
-            "| {what} | {result} | {:.2} ms | {:.2} ms | {:.2} cores | {:.2} cores | {:.0} % |",
+            "| {what} | {result} | {:.2} ms | {:.2} ms | {:.2} cores | {:.2} cores | {:.2} cores | {:.0} % |",
             st.pct_ms(0.5),
             st.pct_ms(0.99),
             cpu.server,
             cpu.client,
+            (cpu.busy * cores() - cpu.server - cpu.client).max(0.0),
             cpu.busy * 100.0
         );
     };
