@@ -659,11 +659,11 @@ fn every_error_speaks_both_languages() {
     );
     // A full disk reached through a file error reads the same as through SQLite.
     assert_eq!(
-        errors[10].message(Lang::Id),
+        errors[12].message(Lang::Id),
         StoreError::DiskFull.message(Lang::Id)
     );
     assert_eq!(
-        errors[10].message(Lang::En),
+        errors[12].message(Lang::En),
         StoreError::DiskFull.message(Lang::En)
     );
 }
