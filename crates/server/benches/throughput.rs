@@ -1,16 +1,19 @@
 //! Server throughput over real HTTP on loopback, beside what the same work costs without HTTP
-//! and what the disk allows. Prints a Markdown table for docs/benchmarks.md.
+//! and what the disk allows. Prints Markdown tables for docs/benchmarks.md.
 //!
-//! `cargo bench -p ronda-server --bench throughput`
+//! `cargo bench -p ronda-server --bench throughput` (about two minutes)
 //!
 //! The server is the real `ronda-server serve` binary in a child process (its own tokio runtime,
 //! default worker threads); this process is the load generator (reqwest, keep-alive, a 2-thread
-//! tokio runtime). Both share the machine's cores, so the table also shows how much CPU each side
-//! used during the measured window.
+//! tokio runtime). Both share the machine's cores, so each row also shows the CPU each side used
+//! during the measured window, and what other processes on the machine took.
 //!
 //! 1. No-op syncs: `DEVICES` lurah devices, each activated over HTTP with a code from
 //!    `admin::add_user` and brought up to date with `SEED_REPORTS` reports in its kelurahan, then
-//!    each loops "anything new?" (its cursors, no ops) for `RONDA_BENCH_SECS` after a warm-up.
+//!    each loops "anything new?" (its cursors, no ops) for `RONDA_BENCH_SECS` after a warm-up:
+//!    back to back (closed loop: at 256 in flight, mean latency is 256 ÷ throughput), then on a
+//!    fixed schedule at `OPEN_RATE` and at half the closed loop's rate (open loop: latency counts
+//!    from when each request was due, so a server that falls behind shows it).
 //! 2. Durable ingest: `INGEST_DEVICES` warga devices loop pushing `BATCH` `report.create` ops per
 //!    sync (cursors kept, so each answer carries back only the batch just made); accepted ops/s.
 //! 3. Where the time goes: the same sync logic called in-process on the same database (no HTTP,
@@ -20,7 +23,7 @@
 //! The per-device rate limit (`limits.syncs_per_minute`, 120 by default) is raised for the run:
 //! 256 connections stand in for tens of thousands of phones that each sync rarely.
 //!
-//! Environment: `RONDA_BENCH_SECS` (measured seconds per HTTP run, default 10),
+//! Environment: `RONDA_BENCH_SECS` (measured seconds per closed-loop run, default 10),
 //! `RONDA_BENCH_DIR` (where the databases go; default the target dir, on the build's disk).
 
 use std::collections::BTreeMap;
@@ -52,6 +55,9 @@ const INGEST_DEVICES: usize = 64;
 const BATCH: usize = 50;
 const SEED_REPORTS: usize = 500;
 const WARMUP: Duration = Duration::from_secs(2);
+/// The bar's rate, offered on a fixed schedule.
+const OPEN_RATE: f64 = 10_000.0;
+const OPEN_SECS: u64 = 5;
 const IN_PROCESS: Duration = Duration::from_secs(3);
 const RAW_SQLITE: Duration = Duration::from_secs(4);
 
@@ -122,6 +128,10 @@ struct Stats {
     errors: u64,
     /// 429 answers.
     limited: u64,
+    /// Open loop: requests due in the window but not sent by a second after it (too far behind).
+    missed: u64,
+    /// Open loop: requests that completed inside the window, whenever they were due.
+    in_time: u64,
     lat_us: Vec<u32>,
 }
 
@@ -143,11 +153,36 @@ impl Stats {
         }
     }
 
+    /// For an open loop: latency of requests due inside the window, however late they finish;
+    /// throughput from those that finish inside it, whenever they were due.
+    fn record_due(&mut self, window: &Window, due: Instant, outcome: Outcome) {
+        let now = Instant::now();
+        if matches!(outcome, Outcome::Ok(_)) && now >= window.start && now <= window.end {
+            self.in_time += 1;
+        }
+        if due < window.start {
+            return;
+        }
+        let late = now - due;
+        match outcome {
+            Outcome::Ok(units) => {
+                self.done += 1;
+                self.units += units;
+                self.lat_us
+                    .push(late.as_micros().min(u128::from(u32::MAX)) as u32);
+            }
+            Outcome::Limited => self.limited += 1,
+            Outcome::Failed => self.errors += 1,
+        }
+    }
+
     fn merge(&mut self, other: Stats) {
         self.done += other.done;
         self.units += other.units;
         self.errors += other.errors;
         self.limited += other.limited;
+        self.missed += other.missed;
+        self.in_time += other.in_time;
         self.lat_us.extend(other.lat_us);
     }
 
@@ -167,18 +202,25 @@ enum Outcome {
     Failed,
 }
 
-/// CPU seconds used so far by a process (all its threads), from `/proc/<pid>/stat`.
-fn process_cpu(pid: &str, tick: f64) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
+/// Fields 3 onwards of a `/proc/.../stat` file (after the command name).
+fn stat_fields(path: &str) -> Vec<String> {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    stat.rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// CPU seconds used so far, from a `/proc/.../stat` file: utime and stime are fields 14 and 15.
+fn stat_cpu(path: &str, tick: f64) -> f64 {
+    let fields = stat_fields(path);
     let get = |i: usize| {
         fields
             .get(i)
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(0.0)
     };
-    // utime and stime are fields 14 and 15; `after` starts at field 3.
     (get(11) + get(12)) / tick
 }
 
@@ -199,6 +241,44 @@ fn machine_cpu() -> (f64, f64) {
     (total - idle, total)
 }
 
+/// The server's threads: (how many, context switches so far, CPU seconds of the SQLite writer,
+/// seconds the writer spent runnable but waiting for a CPU).
+fn server_threads(pid: &str, tick: f64) -> (usize, f64, f64, f64) {
+    let mut threads = 0;
+    let mut switches = 0.0;
+    let mut writer = 0.0;
+    let mut writer_wait = 0.0;
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return (0, 0.0, 0.0, 0.0);
+    };
+    for task in tasks.flatten() {
+        threads += 1;
+        let dir = task.path();
+        let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if let Some(v) = line
+                .strip_prefix("voluntary_ctxt_switches:")
+                .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+            {
+                switches += v.trim().parse::<f64>().unwrap_or(0.0);
+            }
+        }
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if comm.trim().starts_with("ronda-sqlite-wr") {
+            writer += stat_cpu(&dir.join("stat").to_string_lossy(), tick);
+            // schedstat: time on CPU, time waiting on a run queue, timeslices (ns).
+            writer_wait += std::fs::read_to_string(dir.join("schedstat"))
+                .unwrap_or_default()
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                / 1e9;
+        }
+    }
+    (threads, switches, writer, writer_wait)
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Cpu {
     /// Cores' worth of CPU used by the server process during the window.
@@ -207,34 +287,69 @@ struct Cpu {
     client: f64,
     /// Fraction of the whole machine busy.
     busy: f64,
+    /// Server threads at the end of the window.
+    threads: usize,
+    /// Server context switches per second.
+    switches: f64,
+    /// Cores' worth of CPU used by the server's SQLite writer thread.
+    writer: f64,
+    /// Fraction of the time the writer was runnable but waiting for a CPU.
+    writer_wait: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    server: f64,
+    client: f64,
+    busy: f64,
+    total: f64,
+    threads: usize,
+    switches: f64,
+    writer: f64,
+    writer_wait: f64,
 }
 
 #[derive(Debug, Clone)]
 struct CpuProbe {
-    server_pid: Option<String>,
+    server_pid: String,
     tick: f64,
 }
 
 impl CpuProbe {
-    fn sample(&self) -> (f64, f64, (f64, f64)) {
-        let server = self
-            .server_pid
-            .as_deref()
-            .map_or(0.0, |p| process_cpu(p, self.tick));
-        (server, process_cpu("self", self.tick), machine_cpu())
+    fn sample(&self) -> Sample {
+        let (busy, total) = machine_cpu();
+        let (threads, switches, writer, writer_wait) = server_threads(&self.server_pid, self.tick);
+        Sample {
+            server: stat_cpu(&format!("/proc/{}/stat", self.server_pid), self.tick),
+            client: stat_cpu("/proc/self/stat", self.tick),
+            busy,
+            total,
+            threads,
+            switches,
+            writer,
+            writer_wait,
+        }
     }
 
     /// Samples at the window's start and end.
     async fn over(self, window: Window) -> Cpu {
         tokio::time::sleep_until(window.start.into()).await;
-        let (s0, c0, (b0, t0)) = self.sample();
+        let a = self.sample();
         tokio::time::sleep_until(window.end.into()).await;
-        let (s1, c1, (b1, t1)) = self.sample();
+        let b = self.sample();
         let secs = window.secs();
         Cpu {
-            server: (s1 - s0) / secs,
-            client: (c1 - c0) / secs,
-            busy: if t1 > t0 { (b1 - b0) / (t1 - t0) } else { 0.0 },
+            server: (b.server - a.server) / secs,
+            client: (b.client - a.client) / secs,
+            busy: if b.total > a.total {
+                (b.busy - a.busy) / (b.total - a.total)
+            } else {
+                0.0
+            },
+            threads: b.threads,
+            switches: (b.switches - a.switches) / secs,
+            writer: (b.writer - a.writer) / secs,
+            writer_wait: (b.writer_wait - a.writer_wait) / secs,
         }
     }
 }
@@ -392,8 +507,16 @@ fn ingest_area(i: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // The load
 
-/// One device asking "anything new?" over and over.
-async fn noop_loop(http: reqwest::Client, url: String, dev: Dev, window: Window) -> Stats {
+/// One device asking "anything new?" over and over: back to back (`pace` None, a closed loop), or
+/// on a fixed schedule of one request every `pace.0` starting `pace.1` into the window (an open
+/// loop: latency counts from when the request was due, so falling behind shows as latency).
+async fn noop_loop(
+    http: reqwest::Client,
+    url: String,
+    dev: Dev,
+    window: Window,
+    pace: Option<(Duration, Duration)>,
+) -> Stats {
     let body = Bytes::from(
         serde_json::to_vec(&SyncRequest {
             ops: vec![],
@@ -404,8 +527,28 @@ async fn noop_loop(http: reqwest::Client, url: String, dev: Dev, window: Window)
     let url = format!("{url}/v1/sync");
     let json = HeaderValue::from_static("application/json");
     let mut stats = Stats::default();
-    while !window.over() {
-        let t0 = Instant::now();
+    let mut due = pace.map(|(_, offset)| window.start - WARMUP + offset);
+    loop {
+        let t0 = match (&mut due, pace) {
+            (Some(due), Some((every, _))) => {
+                let at = *due;
+                *due += every;
+                if at >= window.end {
+                    break;
+                }
+                if Instant::now() > window.end + Duration::from_secs(1) {
+                    // Too far behind: what is left is counted, not sent.
+                    stats.missed += (window.end - at.max(window.start))
+                        .as_nanos()
+                        .div_ceil(every.as_nanos()) as u64;
+                    break;
+                }
+                tokio::time::sleep_until(at.into()).await;
+                at
+            }
+            _ if window.over() => break,
+            _ => Instant::now(),
+        };
         let sent = http
             .post(&url)
             .header(AUTHORIZATION, dev.auth.clone())
@@ -422,7 +565,11 @@ async fn noop_loop(http: reqwest::Client, url: String, dev: Dev, window: Window)
             Ok(r) if r.status() == 429 => Outcome::Limited,
             _ => Outcome::Failed,
         };
-        stats.record(&window, t0, outcome);
+        if pace.is_some() {
+            stats.record_due(&window, t0, outcome);
+        } else {
+            stats.record(&window, t0, outcome);
+        }
     }
     stats
 }
@@ -809,12 +956,13 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     let noop_answer = noop_answer.bytes().await.unwrap();
 
     let probe = CpuProbe {
-        server_pid: Some(server.pid()),
+        server_pid: server.pid(),
         tick: clock_tick(),
     };
 
     // The HTTP stack alone: GET /health from as many connections.
-    let window = Window::new(WARMUP, Duration::from_secs(5).min(measure));
+    let health_secs = 5.min(measure.as_secs());
+    let window = Window::new(WARMUP, Duration::from_secs(health_secs));
     let cpu = tokio::spawn(probe.clone().over(window));
     let mut set = JoinSet::new();
     for _ in 0..DEVICES {
@@ -829,11 +977,57 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     let cpu = tokio::spawn(probe.clone().over(window));
     let mut set = JoinSet::new();
     for dev in &lurahs {
-        set.spawn(noop_loop(http.clone(), url.clone(), dev.clone(), window));
+        set.spawn(noop_loop(
+            http.clone(),
+            url.clone(),
+            dev.clone(),
+            window,
+            None,
+        ));
     }
     let mut noop = gather(set).await;
     let noop_cpu = cpu.await.unwrap();
-    eprintln!("no-op: {:.0}/s", noop.done as f64 / window.secs());
+    let noop_secs = window.secs();
+    eprintln!("no-op: {:.0}/s", noop.done as f64 / noop_secs);
+
+    // 1b. No-op syncs offered at fixed rates (open loop): the bar's rate, and half of what the
+    // closed loop reached. Latency counts from when each request was due.
+    let mut open = Vec::new();
+    for rate in [OPEN_RATE, (noop.done as f64 / noop_secs / 2.0).round()] {
+        let window = Window::new(WARMUP, Duration::from_secs(OPEN_SECS));
+        let cpu = tokio::spawn(probe.clone().over(window));
+        let every = Duration::from_secs_f64(DEVICES as f64 / rate);
+        let mut set = JoinSet::new();
+        for (i, dev) in lurahs.iter().enumerate() {
+            let offset = every.mul_f64(i as f64 / DEVICES as f64);
+            set.spawn(noop_loop(
+                http.clone(),
+                url.clone(),
+                dev.clone(),
+                window,
+                Some((every, offset)),
+            ));
+        }
+        let stats = gather(set).await;
+        let cpu = cpu.await.unwrap();
+        eprintln!(
+            "open loop at {rate:.0}/s: {:.0}/s completed",
+            stats.in_time as f64 / window.secs()
+        );
+        open.push((rate, stats, cpu, window.secs()));
+    }
+
+    // Raw SQLite on the same disk, right before the ingest (the server idle), and again at the
+    // end: the disk's fsync cost moves with whatever else the machine is writing.
+    let rows: Vec<String> = (0..1000)
+        .map(|i| serde_json::to_string(&new_op(&mut rng, &ingest_area(i), 1)).unwrap())
+        .collect();
+    let row_len = rows.iter().map(String::len).sum::<usize>() / rows.len();
+    let raw50 =
+        tokio::task::block_in_place(|| raw_sqlite(&dir.join("raw50.db"), &rows, BATCH, RAW_SQLITE));
+    let raw1 =
+        tokio::task::block_in_place(|| raw_sqlite(&dir.join("raw1.db"), &rows, 1, RAW_SQLITE));
+    eprintln!("raw SQLite: {raw50:.0} rows/s (tx per {BATCH}), {raw1:.0} rows/s (tx per row)");
 
     // 2. Durable ingest.
     let sample_op = serde_json::to_vec(&new_op(&mut rng, &ingest_area(0), 1)).unwrap();
@@ -942,6 +1136,46 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     .await;
     drop(storage);
 
+    // The page query as the server words it (`LIMIT ?3`) and with the limit written out, on one
+    // connection to the same database: how long each takes, and how often SQLite re-prepares it.
+    let limit_cost = {
+        let conn = rusqlite::Connection::open(data.join("ronda.db")).unwrap();
+        let (bucket, cursor) = lurahs[0]
+            .cursors
+            .iter()
+            .find(|(b, _)| matches!(b, BucketId::Kel(_)))
+            .map(|(b, c)| (b.to_string(), *c))
+            .expect("the lurah follows the kelurahan");
+        let base = "SELECT c.version, c.checksum, v.snapshot FROM change c JOIN report_version v ON v.version = c.version WHERE c.bucket = ?1 AND c.version > ?2 ORDER BY c.version LIMIT ";
+        [("?3", true), ("500", false)].map(|(limit, bind)| {
+            let sql = format!("{base}{limit}");
+            let n = 20_000;
+            let t = Instant::now();
+            let mut reprepared = 0;
+            for _ in 0..n {
+                let mut stmt = conn.prepare_cached(&sql).unwrap();
+                let rows = if bind {
+                    stmt.query_map(rusqlite::params![bucket, cursor, 500], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .unwrap()
+                    .count()
+                } else {
+                    stmt.query_map(rusqlite::params![bucket, cursor], |r| r.get::<_, i64>(0))
+                        .unwrap()
+                        .count()
+                };
+                assert_eq!(rows, 0);
+                reprepared = stmt.get_status(rusqlite::StatementStatus::RePrepare);
+            }
+            (
+                limit,
+                t.elapsed().as_secs_f64() * 1e6 / f64::from(n),
+                f64::from(reprepared) / f64::from(n),
+            )
+        })
+    };
+
     // Building blocks, one call at a time.
     let key = TokenKey::random();
     let token = key.issue(lurahs[0].user, lurahs[0].device, i64::MAX);
@@ -953,82 +1187,113 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
         std::hint::black_box(serde_json::from_slice::<SyncRequest>(&noop_body).unwrap());
     });
 
-    // Raw SQLite on the same disk.
-    let rows: Vec<String> = (0..1000)
-        .map(|i| serde_json::to_string(&new_op(&mut rng, &ingest_area(i), 1)).unwrap())
-        .collect();
-    let row_len = rows.iter().map(String::len).sum::<usize>() / rows.len();
-    let raw50 = raw_sqlite(&dir.join("raw50.db"), &rows, BATCH, RAW_SQLITE);
-    let raw1 = raw_sqlite(&dir.join("raw1.db"), &rows, 1, RAW_SQLITE);
+    // Raw SQLite on the same disk again, after the server.
+    let raw50_after = raw_sqlite(&dir.join("raw50b.db"), &rows, BATCH, RAW_SQLITE);
+    let raw1_after = raw_sqlite(&dir.join("raw1b.db"), &rows, 1, RAW_SQLITE);
 
     // ------------------------------------------------------------------------------------------
     let s = window.secs();
-    let health_rate = health.done as f64 / 5f64.min(s);
-    let noop_rate = noop.done as f64 / s;
+    let health_rate = health.done as f64 / health_secs as f64;
+    let noop_rate = noop.done as f64 / noop_secs;
     let ingest_rate = ingest.units as f64 / s;
-    let cpu_us = |cpu: &Cpu, rate: f64| cpu.server * 1e6 / rate;
+    let ingest_syncs = ingest.done as f64 / s;
     println!();
     println!(
-        "Machine: {}. Server: `ronda-server serve` child process (release build); load generator: this process, reqwest with keep-alive on a 2-thread tokio runtime, sharing the cores. {} s measured after {} s warm-up. Per-device rate limit raised for the run. Load average at start: {load_before}.",
+        "Machine: {}; load average {load_before} before, {} after. Server: `ronda-server serve` as a child process (bench profile = release + debug info); load generator: this process, reqwest with keep-alive on a 2-thread tokio runtime, sharing the same cores. {s} s measured after {} s warm-up ({health_secs} s for /health). Per-device rate limit raised for the run. Databases under {}.",
         machine(),
-        s,
-        WARMUP.as_secs()
+        load_average(),
+        WARMUP.as_secs(),
+        dir.display()
     );
     println!();
-    println!("| What | Result | p50 | p99 | Server CPU | Load-gen CPU | Machine busy |");
-    println!("|---|---|---|---|---|---|---|");
-    let row = |what: String, result: String, st: &mut Stats, cpu: &Cpu| {
+    println!(
+        "| Over HTTP | Result | p50 | p99 | Server CPU | Load-gen CPU | Other processes | Server threads, context switches |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let row = |what: String, result: String, st: &mut Stats, cpu: &Cpu, rate: f64| {
         println!(
-            "| {what} | {result} | {:.2} ms | {:.2} ms | {:.2} cores | {:.2} cores | {:.2} cores | {:.0} % |",
+            "| {what} | {result} | {:.1} ms | {:.1} ms | {:.2} cores ({:.0} µs per request) | {:.2} cores | {:.2} cores | {}, {:.1} per request |",
             st.pct_ms(0.5),
             st.pct_ms(0.99),
             cpu.server,
+            cpu.server * 1e6 / rate,
             cpu.client,
             (cpu.busy * cores() - cpu.server - cpu.client).max(0.0),
-            cpu.busy * 100.0
+            cpu.threads,
+            cpu.switches / rate,
         );
     };
     row(
         format!("GET /health, {DEVICES} connections (HTTP stack ceiling)"),
-        format!("**{health_rate:.0} req/s**"),
+        format!("**{health_rate:.0} req/s** ({} errors)", health.errors),
         &mut health,
         &health_cpu,
+        health_rate,
     );
     row(
-        format!("No-op sync, {DEVICES} devices (bar: ≥ 10,000/s, p99 ≤ 25 ms)"),
+        format!("No-op sync, {DEVICES} devices back to back (closed loop)"),
         format!(
-            "**{noop_rate:.0} syncs/s** ({:.0} µs server CPU each; {} errors, {} rate-limited)",
-            cpu_us(&noop_cpu, noop_rate),
-            noop.errors,
-            noop.limited
+            "**{noop_rate:.0} syncs/s** ({} errors, {} rate-limited)",
+            noop.errors, noop.limited
         ),
         &mut noop,
         &noop_cpu,
+        noop_rate,
     );
+    let mut verdict = String::new();
+    for (rate, mut stats, cpu, secs) in open {
+        let done = stats.in_time as f64 / secs;
+        if rate == OPEN_RATE {
+            let p99 = stats.pct_ms(0.99);
+            let met = done >= 0.99 * rate && stats.missed == 0 && stats.errors == 0 && p99 <= 25.0;
+            verdict = format!(
+                "Bar (≥ {OPEN_RATE:.0} no-op syncs/s with p99 ≤ 25 ms, offered on a fixed schedule): **{}** ({done:.0}/s served, p99 {p99:.1} ms).",
+                if met { "met" } else { "not met" }
+            );
+        }
+        row(
+            format!(
+                "No-op sync, {DEVICES} devices, **offered {rate:.0}/s** on a fixed schedule (open loop; latency from when due)"
+            ),
+            format!(
+                "{done:.0} syncs/s completed ({} errors, {} due in the window never sent: too far behind)",
+                stats.errors, stats.missed
+            ),
+            &mut stats,
+            &cpu,
+            done,
+        );
+    }
     row(
         format!("Durable ingest, {INGEST_DEVICES} devices × {BATCH} `report.create` per sync"),
         format!(
-            "**{ingest_rate:.0} ops/s** ({:.0} batches/s; {:.0} µs server CPU per op; {} errors)",
-            ingest.done as f64 / s,
-            cpu_us(&ingest_cpu, ingest_rate),
-            ingest.errors
+            "**{ingest_rate:.0} ops/s** ({:.0} syncs/s, {} errors; SQLite writer thread on CPU {:.0} %, waiting for a CPU {:.0} %)",
+            ingest_syncs,
+            ingest.errors,
+            ingest_cpu.writer * 100.0,
+            ingest_cpu.writer_wait * 100.0
         ),
         &mut ingest,
         &ingest_cpu,
+        ingest_syncs,
     );
     println!();
-    println!("| Without HTTP (in-process, same database, 2-thread runtime) | Result | p50 | p99 |");
+    println!("{verdict}");
+    println!();
+    println!(
+        "| Same work in-process, no HTTP (same database, this 2-thread runtime) | Result | p50 | p99 |"
+    );
     println!("|---|---|---|---|");
     for (what, (rate, p50, p99), unit) in [
         (
             format!(
-                "`storage.read(|_| Ok(()))` × {DEVICES} concurrent (spawn_blocking + pool + BEGIN/COMMIT)"
+                "Empty `storage.read` (spawn_blocking, pool, BEGIN/COMMIT) × {DEVICES} concurrent"
             ),
             empty_read,
             "reads/s",
         ),
         (
-            format!("`storage.read(assignments)` × {DEVICES} concurrent"),
+            format!("`storage.read` of the caller's assignments × {DEVICES} concurrent"),
             assignments_read,
             "reads/s",
         ),
@@ -1049,23 +1314,31 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     ] {
         println!("| {what} | {rate:.0} {unit} | {p50:.2} ms | {p99:.2} ms |");
     }
-    println!("| `TokenKey::verify` | {:.2} µs | | |", verify_ns / 1000.0);
+    for (limit, us, reprepares) in limit_cost {
+        println!(
+            "| Page query `… LIMIT {limit}` on one connection, up-to-date cursor | {us:.1} µs per query ({reprepares:.0} re-prepares per query) | | |"
+        );
+    }
     println!(
-        "| `serde_json` parse of the no-op request ({} B) | {:.2} µs | | |",
+        "| `TokenKey::verify`, one call | {:.2} µs | | |",
+        verify_ns / 1000.0
+    );
+    println!(
+        "| `serde_json` parse of the no-op request ({} B), one call | {:.2} µs | | |",
         noop_body.len(),
         parse_ns / 1000.0
     );
     println!();
     println!(
-        "| Raw SQLite, same disk, WAL + synchronous=FULL, {row_len} B JSON rows | Rows/s | Server ingest ÷ this |"
+        "| Raw SQLite, same disk, WAL + synchronous=FULL, {row_len} B JSON rows, one connection | Rows/s just before the ingest | Server ingest ÷ that | Rows/s at the end |"
     );
-    println!("|---|---|---|");
+    println!("|---|---|---|---|");
     println!(
-        "| One transaction per {BATCH} rows | {raw50:.0} | {:.2} |",
+        "| One transaction per {BATCH} rows | {raw50:.0} | {:.2} | {raw50_after:.0} |",
         ingest_rate / raw50
     );
     println!(
-        "| One transaction per row | {raw1:.0} | {:.2} |",
+        "| One transaction per row | {raw1:.0} | {:.2} | {raw1_after:.0} |",
         ingest_rate / raw1
     );
     println!();
