@@ -192,7 +192,8 @@ impl ReadTx for SqliteTx<'_> {
             .conn
             .prepare_cached(
                 "SELECT c.version, c.checksum, v.snapshot FROM change c JOIN report_version v ON v.version = c.version
-                 WHERE c.bucket = ?1 AND c.version > ?2 ORDER BY c.version LIMIT ?3",
+                 WHERE c.bucket = ?1 AND c.version > ?2 ORDER BY c.version LIMIT ?3 + 0",
+                // `+ 0`: with a bare bound LIMIT this SQLite re-parses the statement on every call.
             )
             .map_err(db)?;
         let rows = stmt
