@@ -18,7 +18,7 @@ use crate::hlc::Stamp;
 use crate::i18n::{Coded, Lang};
 use crate::id::{OpId, ReportId, UserId};
 use crate::location::Location;
-use crate::op::{Op, ReportPatch};
+use crate::op::{Op, OpBody, ReportPatch};
 use crate::report::{NewReport, ReportStatus};
 use crate::role::RoleAssignment;
 use crate::text::Description;
@@ -325,14 +325,30 @@ pub struct SyncRequest {
     pub cursors: BTreeMap<BucketId, i64>,
 }
 
-/// One bucket's changes after the device's cursor.
+/// One bucket's changes after the device's cursor. The reports themselves travel once per
+/// response, however many of the device's buckets they are in; a page names them by position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BucketPage {
     pub bucket: BucketId,
     pub cursor: i64,
     pub checksum: u64,
+    /// Positions in [`SyncResponse::reports`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reports: Vec<ServerReport>,
+    pub reports: Vec<u32>,
+    /// Positions in [`SyncResponse::echoes`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub echoes: Vec<u32>,
+}
+
+/// A report that only this device's own ops, accepted in this round trip, changed since the
+/// version `from` that the device already holds: the device rebuilds it by replaying those ops
+/// ([`replay`]) instead of receiving it back in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Echo {
+    pub id: ReportId,
+    /// The version the ops were applied to; 0 when they created the report.
+    pub from: i64,
+    pub version: i64,
 }
 
 /// The server's half of a sync.
@@ -341,6 +357,15 @@ pub struct SyncResponse {
     /// One result per pushed op, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<OpResult>,
+    /// The server time the pushed ops were applied at (it clamps their clocks and stamps
+    /// `updated_at`); 0 when none were.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub applied_at: i64,
+    /// Every report the pages carry, once each, at its latest version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ServerReport>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub echoes: Vec<Echo>,
     /// Only buckets with news (or whose cursor the device did not know) appear.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<BucketPage>,
@@ -352,6 +377,90 @@ pub struct SyncResponse {
     /// More changes are waiting: sync again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+impl SyncResponse {
+    /// The reports a page carries in full; an index the response does not hold is skipped.
+    pub fn page_reports<'a>(
+        &'a self,
+        page: &'a BucketPage,
+    ) -> impl Iterator<Item = &'a ServerReport> {
+        page.reports
+            .iter()
+            .filter_map(|&i| self.reports.get(i as usize))
+    }
+
+    /// The echoes a page refers to; an index the response does not hold is skipped.
+    pub fn page_echoes<'a>(&'a self, page: &'a BucketPage) -> impl Iterator<Item = &'a Echo> {
+        page.echoes
+            .iter()
+            .filter_map(|&i| self.echoes.get(i as usize))
+    }
+}
+
+/// The stamp the server gives an op applied at `now`: the device's clock, clamped.
+pub fn server_stamp(op: &Op, now: Timestamp) -> Stamp {
+    Stamp {
+        hlc: op.hlc.clamp(now.millis()).0,
+        op: op.id,
+    }
+}
+
+/// What accepting `op` makes of the server's `current` record of its report (`None` when the op
+/// creates it), applied at `now`. The server's one rule for a change, and the one a device
+/// replays for an [`Echo`].
+pub fn accept(
+    current: Option<ServerReport>,
+    op: &Op,
+    reporter: UserId,
+    now: Timestamp,
+) -> Option<Result<ServerReport, PatchError>> {
+    let stamp = server_stamp(op, now);
+    match (&op.body, current) {
+        (OpBody::CreateReport(new), None) => {
+            Some(Ok(ServerReport::create(new.clone(), reporter, stamp, now)))
+        }
+        (OpBody::UpdateReport(patch), Some(mut report)) if patch.report == report.report.id() => {
+            Some(report.apply(patch, stamp, now).map(|()| report))
+        }
+        _ => None,
+    }
+}
+
+/// Rebuilds the report an [`Echo`] stands for from the version the device holds (`base`, `None`
+/// before the report's first version) and the device's ops the server accepted, in the order it
+/// applied them. `None` when `base` is not the version the echo starts from or an op does not
+/// apply: the device cannot rebuild it and must ask for the report again.
+pub fn replay<'a>(
+    echo: &Echo,
+    base: Option<ServerReport>,
+    ops: impl IntoIterator<Item = &'a Op>,
+    reporter: UserId,
+    applied_at: Timestamp,
+) -> Option<ServerReport> {
+    if base.as_ref().map_or(0, |b| b.version) != echo.from {
+        return None;
+    }
+    let mut state = base;
+    let mut any = false;
+    for op in ops {
+        let touches = match &op.body {
+            OpBody::CreateReport(new) => new.id() == echo.id,
+            OpBody::UpdateReport(patch) => patch.report == echo.id,
+        };
+        if touches {
+            let reporter = state.as_ref().map_or(reporter, |s| s.reporter);
+            state = Some(accept(state, op, reporter, applied_at)?.ok()?);
+            any = true;
+        }
+    }
+    let mut state = state.filter(|_| any)?;
+    state.version = echo.version;
+    Some(state)
 }
 
 /// A bucket's checksum is the XOR of this over its members at their versions, so either side can

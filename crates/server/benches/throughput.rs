@@ -39,7 +39,6 @@ use rand::{Rng, SeedableRng};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::task::JoinSet;
 
-use ronda_core::authz::Actor;
 use ronda_core::sync::{BucketId, OpResult, SyncRequest, SyncResponse};
 use ronda_core::{
     Accuracy, Coordinate, Description, DeviceId, Hlc, Lang, Location, LocationSource, NewReport,
@@ -426,7 +425,6 @@ fn client() -> reqwest::Client {
 struct Dev {
     user: UserId,
     device: DeviceId,
-    assignments: Vec<RoleAssignment>,
     auth: HeaderValue,
     cursors: BTreeMap<BucketId, i64>,
 }
@@ -816,10 +814,10 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
         };
         people.spawn(async move {
             let (user, code) =
-                ronda_server::admin::add_user(&storage, &format!("bench {i}"), vec![role.clone()])
+                ronda_server::admin::add_user(&storage, &format!("bench {i}"), vec![role])
                     .await
                     .unwrap();
-            (i, user, code, role)
+            (i, user, code)
         });
     }
     let mut codes = people.join_all().await;
@@ -843,7 +841,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
         let (http, url, codes) = (http.clone(), url.clone(), codes.clone());
         act.spawn(async move {
             let mut out = Vec::new();
-            for (i, user, code, role) in codes.iter().skip(worker).step_by(8) {
+            for (i, user, code) in codes.iter().skip(worker).step_by(8) {
                 let signed = activate(&http, &url, code, &format!("HP {i}")).await;
                 assert_eq!(signed.user_id, *user);
                 out.push((
@@ -851,7 +849,6 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
                     Dev {
                         user: *user,
                         device: signed.device_id,
-                        assignments: vec![role.clone()],
                         auth: HeaderValue::from_str(&format!("Bearer {}", signed.access_token))
                             .unwrap(),
                         cursors: BTreeMap::new(),
@@ -921,7 +918,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
                     );
                 }
                 learn(&mut dev.cursors, &resp);
-                got += resp.pages.iter().map(|p| p.reports.len()).sum::<usize>();
+                got += resp.reports.len();
                 if resp.pages.is_empty() && !resp.more {
                     break;
                 }
@@ -1077,15 +1074,12 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     let handler = in_process(DEVICES, IN_PROCESS, move |i| {
         let (st, dev) = (st.clone(), l[i].clone());
         async move {
-            // What the /v1/sync handler does after parsing: assignments, then sync.
-            let user = dev.user;
-            let assignments = st.read(move |tx| tx.assignments(user)).await.unwrap();
-            let actor = Actor { user, assignments };
+            // What the /v1/sync handler does after parsing.
             let req = SyncRequest {
                 ops: vec![],
                 cursors: dev.cursors.clone(),
             };
-            let resp = ronda_server::sync::sync(&st, actor, dev.device, req, Lang::Id)
+            let resp = ronda_server::sync::sync(&st, dev.user, dev.device, req, Lang::Id)
                 .await
                 .unwrap();
             assert!(resp.pages.is_empty());
@@ -1108,15 +1102,11 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
             .collect();
         async move {
             let (dev, cursors) = &ing[i];
-            let actor = Actor {
-                user: dev.user,
-                assignments: dev.assignments.clone(),
-            };
             // Cursors kept as over HTTP: each answer carries back the batch just made.
             let cursors_now = cursors.lock().unwrap().clone();
             let resp = ronda_server::sync::sync(
                 &st,
-                actor,
+                dev.user,
                 dev.device,
                 SyncRequest {
                     ops,
@@ -1299,7 +1289,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
         ),
         (
             format!(
-                "No-op sync handler body (assignments read + `sync::sync`) × {DEVICES} concurrent"
+                "No-op sync handler body (`sync::sync`: assignments and pages in one read) × {DEVICES} concurrent"
             ),
             handler,
             "syncs/s",

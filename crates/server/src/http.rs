@@ -431,8 +431,7 @@ async fn sync<S: Storage>(
             ),
         });
     }
-    let actor = actor_of(&app.storage, session, lang).await?;
-    crate::sync::sync(&app.storage, actor, session.device, req, lang)
+    crate::sync::sync(&app.storage, session.user, session.device, req, lang)
         .await
         .map(Json)
         .map_err(|e: StorageError| ApiError::storage(e, lang))

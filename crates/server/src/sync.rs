@@ -7,14 +7,13 @@ use sha2::{Digest, Sha256};
 
 use ronda_core::authz::{self, Actor, Target};
 use ronda_core::category;
-use ronda_core::hlc::Stamp;
 use ronda_core::sync::{
-    BucketId, BucketPage, OpResult, ServerReport, SyncRequest, SyncResponse, report_buckets,
-    session_buckets,
+    BucketId, BucketPage, Echo, OpResult, ServerReport, SyncRequest, SyncResponse, accept,
+    report_buckets, session_buckets,
 };
-use ronda_core::{Coded, DeviceId, Lang, Op, OpBody, Timestamp};
+use ronda_core::{Coded, DeviceId, Lang, Op, OpBody, ReportId, Timestamp, UserId};
 
-use crate::storage::{RecordedOp, Result, Storage, StorageError, WriteTx};
+use crate::storage::{Change, RecordedOp, Result, Storage, StorageError, WriteTx};
 
 /// How many changes one bucket sends per sync; the device syncs again while `more` is set.
 pub const PAGE: usize = 500;
@@ -61,6 +60,23 @@ fn body_hash(op: &Op) -> [u8; 32] {
     Sha256::digest(serde_json::to_vec(op).expect("ops serialise")).into()
 }
 
+/// What applying one op did: its result and, when it was accepted now, the report's version
+/// before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub result: OpResult,
+    pub change: Option<(ReportId, i64, i64)>,
+}
+
+impl Applied {
+    fn unchanged(result: OpResult) -> Self {
+        Self {
+            result,
+            change: None,
+        }
+    }
+}
+
 /// Applies one op. Accepted ops are recorded with their hash so a retry is answered
 /// `duplicate`; refused ops leave no trace at all.
 pub fn apply_op(
@@ -70,57 +86,53 @@ pub fn apply_op(
     op: &Op,
     now: Timestamp,
     lang: Lang,
-) -> Result<OpResult> {
+) -> Result<Applied> {
     let hash = body_hash(op);
     if let Some(seen) = tx.recorded_op(op.id)? {
-        return Ok(if seen.body_hash == hash {
+        return Ok(Applied::unchanged(if seen.body_hash == hash {
             OpResult::Duplicate
         } else {
             rejected(&OP_ID_REUSED, lang)
-        });
+        }));
     }
-    let (hlc, _clamped) = op.hlc.clamp(now.millis());
-    let stamp = Stamp { hlc, op: op.id };
-    let (report, buckets) = match &op.body {
-        OpBody::CreateReport(new) => {
-            if tx.report(new.id())?.is_some() {
-                return Ok(rejected(&REPORT_EXISTS, lang));
-            }
-            let target = Target {
-                area: new.area(),
-                reporter: actor.user,
-            };
-            if let Err(denied) = authz::authorize(actor, op.body.kind(), target) {
-                return Ok(rejected(&denied, lang));
-            }
-            let report = ServerReport::create(new.clone(), actor.user, stamp, now);
-            let buckets = buckets_of(&report);
-            (report, buckets)
-        }
-        OpBody::UpdateReport(patch) => {
-            let Some(mut report) = tx.report(patch.report)? else {
-                return Ok(rejected(&REPORT_NOT_FOUND, lang));
-            };
-            let target = Target {
-                area: report.report.area(),
-                reporter: report.reporter,
-            };
-            if let Err(denied) = authz::authorize(actor, op.body.kind(), target) {
-                return Ok(rejected(&denied, lang));
-            }
-            let mut buckets = buckets_of(&report);
-            if let Err(e) = report.apply(patch, stamp, now) {
-                return Ok(rejected(&e, lang));
-            }
-            // A new category may move the report to another agency's bucket; it stays in the
-            // old ones too (membership only grows).
-            buckets.extend(buckets_of(&report));
-            buckets.sort();
-            buckets.dedup();
-            (report, buckets)
-        }
+    let id = match &op.body {
+        OpBody::CreateReport(new) => new.id(),
+        OpBody::UpdateReport(patch) => patch.report,
     };
-    tx.save_report(&report, &buckets)?;
+    let current = tx.report(id)?;
+    let target = match (&op.body, &current) {
+        (OpBody::CreateReport(_), Some(_)) => {
+            return Ok(Applied::unchanged(rejected(&REPORT_EXISTS, lang)));
+        }
+        (OpBody::UpdateReport(_), None) => {
+            return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang)));
+        }
+        (OpBody::CreateReport(new), None) => Target {
+            area: new.area(),
+            reporter: actor.user,
+        },
+        (OpBody::UpdateReport(_), Some(report)) => Target {
+            area: report.report.area(),
+            reporter: report.reporter,
+        },
+    };
+    let reporter = target.reporter;
+    if let Err(denied) = authz::authorize(actor, op.body.kind(), target) {
+        return Ok(Applied::unchanged(rejected(&denied, lang)));
+    }
+    let from = current.as_ref().map_or(0, |r| r.version);
+    // A new category may move the report to another agency's bucket; it stays in the old ones
+    // too (membership only grows).
+    let mut buckets = current.as_ref().map(buckets_of).unwrap_or_default();
+    let report = match accept(current, op, reporter, now) {
+        Some(Ok(report)) => report,
+        Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
+        None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
+    };
+    buckets.extend(buckets_of(&report));
+    buckets.sort();
+    buckets.dedup();
+    let version = tx.save_report(&report, &buckets)?;
     tx.record_op(
         op.id,
         device,
@@ -129,7 +141,10 @@ pub fn apply_op(
             result: OpResult::Accepted,
         },
     )?;
-    Ok(OpResult::Accepted)
+    Ok(Applied {
+        result: OpResult::Accepted,
+        change: Some((id, from, version)),
+    })
 }
 
 fn buckets_of(report: &ServerReport) -> Vec<BucketId> {
@@ -139,70 +154,161 @@ fn buckets_of(report: &ServerReport) -> Vec<BucketId> {
     report_buckets(report.report.area(), report.reporter, agency)
 }
 
-/// The whole round trip.
+/// The whole round trip, for the signed-in `user`. The caller's roles are read inside each
+/// transaction, so a sync costs one write (when it carries ops) and one read, whatever it asks.
 pub async fn sync<S: Storage>(
     storage: &S,
-    actor: Actor,
+    user: UserId,
     device: DeviceId,
     request: SyncRequest,
     lang: Lang,
 ) -> Result<SyncResponse> {
     let now = Timestamp::now();
-    let results = if request.ops.is_empty() {
+    let applied: Vec<Applied> = if request.ops.is_empty() {
         vec![]
     } else {
         let ops = request.ops;
-        let actor = actor.clone();
         storage
             .write(move |tx| {
+                let actor = Actor {
+                    user,
+                    assignments: tx.assignments(user)?,
+                };
                 ops.iter()
                     .map(|op| apply_op(tx, &actor, device, op, now, lang))
                     .collect()
             })
             .await?
     };
-    let allowed = session_buckets(actor.user, &actor.assignments);
-    let dropped: Vec<BucketId> = request
-        .cursors
-        .keys()
-        .filter(|b| !allowed.contains(b))
-        .cloned()
-        .collect();
-    let cursors: BTreeMap<BucketId, i64> = allowed
-        .into_iter()
-        .map(|b| (b.clone(), request.cursors.get(&b).copied().unwrap_or(0)))
-        .collect();
-    let (pages, more) = storage
+    // The versions this request's ops made, per report: from the version before the first of
+    // them to the last (one write job runs alone, so nothing else lands in between).
+    let mut made: BTreeMap<ReportId, Made> = BTreeMap::new();
+    for (id, from, to) in applied.iter().filter_map(|a| a.change) {
+        made.entry(id)
+            .and_modify(|m| {
+                m.to = to;
+                m.versions.push(to);
+            })
+            .or_insert(Made {
+                from,
+                to,
+                versions: vec![to],
+            });
+    }
+    let results = applied.into_iter().map(|a| a.result).collect();
+    let applied_at = if made.is_empty() { 0 } else { now.millis() };
+    let asked = request.cursors;
+    let mut response = storage
         .read(move |tx| {
-            let mut pages = Vec::new();
-            let mut more = false;
-            for (bucket, cursor) in cursors {
+            let allowed = session_buckets(user, &tx.assignments(user)?);
+            let mut out = Pages {
+                dropped: asked
+                    .keys()
+                    .filter(|b| !allowed.contains(b))
+                    .cloned()
+                    .collect(),
+                ..Pages::default()
+            };
+            for bucket in allowed {
+                let cursor = asked.get(&bucket).copied().unwrap_or(0);
                 let changes = tx.changes(&bucket, cursor, PAGE)?;
-                let Some(last) = changes.last() else { continue };
-                more |= changes.len() == PAGE;
-                let (cursor, checksum) = (last.version, last.checksum);
-                // A report changed twice in the page is sent once, at its later version.
-                let mut latest: BTreeMap<_, ServerReport> = BTreeMap::new();
-                for c in changes {
-                    latest.insert(c.report.report.id(), c.report);
-                }
-                let mut reports: Vec<_> = latest.into_values().collect();
-                reports.sort_by_key(|r| r.version);
-                pages.push(BucketPage {
-                    bucket,
-                    cursor,
-                    checksum,
-                    reports,
-                });
+                out.add(bucket, cursor, changes, &made);
             }
-            Ok::<_, StorageError>((pages, more))
+            Ok::<_, StorageError>(out)
         })
-        .await?;
-    Ok(SyncResponse {
-        results,
-        pages,
-        dropped,
-        now: Timestamp::now().millis(),
-        more,
-    })
+        .await?
+        .into_response();
+    response.results = results;
+    response.applied_at = applied_at;
+    Ok(response)
+}
+
+struct Made {
+    from: i64,
+    to: i64,
+    versions: Vec<i64>,
+}
+
+/// A response being assembled: each report once, pages pointing at it.
+#[derive(Default)]
+struct Pages {
+    pages: Vec<BucketPage>,
+    reports: Vec<ServerReport>,
+    full_at: BTreeMap<ReportId, u32>,
+    echoes: Vec<Echo>,
+    echo_at: BTreeMap<ReportId, u32>,
+    dropped: Vec<BucketId>,
+    more: bool,
+}
+
+impl Pages {
+    fn add(
+        &mut self,
+        bucket: BucketId,
+        cursor: i64,
+        changes: Vec<Change>,
+        made: &BTreeMap<ReportId, Made>,
+    ) {
+        let Some(last) = changes.last() else { return };
+        self.more |= changes.len() == PAGE;
+        let mut page = BucketPage {
+            bucket,
+            cursor: last.version,
+            checksum: last.checksum,
+            reports: vec![],
+            echoes: vec![],
+        };
+        // Per report, its latest change in the page and whether every change of it in the page
+        // is one this request made.
+        let mut latest: BTreeMap<ReportId, (ServerReport, bool)> = BTreeMap::new();
+        for c in changes {
+            let id = c.report.report.id();
+            let ours = made
+                .get(&id)
+                .is_some_and(|m| m.versions.contains(&c.version));
+            let all_ours = latest.get(&id).is_none_or(|(_, o)| *o) && ours;
+            latest.insert(id, (c.report, all_ours));
+        }
+        let mut latest: Vec<_> = latest.into_iter().collect();
+        latest.sort_by_key(|(_, (r, _))| r.version);
+        for (id, (report, all_ours)) in latest {
+            // The device already holds the version before its ops when this bucket's cursor is
+            // past it; then the ops it sent are all it needs to rebuild the report.
+            let echo = made
+                .get(&id)
+                .filter(|m| all_ours && m.to == report.version && m.from <= cursor);
+            if let Some(&at) = self.full_at.get(&id) {
+                page.reports.push(at);
+            } else if let Some(m) = echo {
+                let at = *self.echo_at.entry(id).or_insert_with(|| {
+                    self.echoes.push(Echo {
+                        id,
+                        from: m.from,
+                        version: m.to,
+                    });
+                    (self.echoes.len() - 1) as u32
+                });
+                page.echoes.push(at);
+            } else {
+                let at = self.reports.len() as u32;
+                self.reports.push(report);
+                self.full_at.insert(id, at);
+                page.reports.push(at);
+            }
+        }
+        self.pages.push(page);
+    }
+
+    fn into_response(self) -> SyncResponse {
+        SyncResponse {
+            results: vec![],
+            applied_at: 0,
+            reports: self.reports,
+            echoes: self.echoes,
+            pages: self.pages,
+            dropped: self.dropped,
+            now: Timestamp::now().millis(),
+            more: self.more,
+        }
+    }
 }

@@ -393,7 +393,7 @@ async fn cursors_for_buckets_not_yours_are_dropped_and_not_served() {
     let ids: BTreeSet<ReportId> = resp
         .pages
         .iter()
-        .flat_map(|p| p.reports.iter().map(|r: &ServerReport| r.report.id()))
+        .flat_map(|p| resp.page_reports(p).map(|r: &ServerReport| r.report.id()))
         .collect();
     assert_eq!(ids, [theirs.id()].into());
 }

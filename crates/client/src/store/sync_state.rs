@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use ronda_core::hlc::Stamp;
-use ronda_core::sync::{BucketId, OpResult, ServerReport, SyncResponse, member_hash};
+use ronda_core::sync::{BucketId, OpResult, ServerReport, SyncResponse, member_hash, replay};
 use ronda_core::{
     Description, Op, OpBody, ReportId, ReportPatch, RoleAssignment, Sha256Hex, Timestamp, UserId,
 };
@@ -33,6 +33,9 @@ pub struct Applied {
     pub reports_received: usize,
     /// Buckets whose checksum disagreed; they start again from zero next time.
     pub buckets_healed: usize,
+    /// Buckets whose cursor stayed because an echo of this device's own edit could not be
+    /// rebuilt here; the next sync brings the report in full.
+    pub buckets_held: usize,
 }
 
 /// A photo file the server does not have yet.
@@ -158,7 +161,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut applied = Applied::default();
-        // A report in several of the device's buckets arrives in each page; count it once.
+        // Reports received, each counted once.
         let mut received = std::collections::BTreeSet::new();
         for (op, result) in sent.iter().zip(&response.results) {
             let (state, code, message) = match result {
@@ -189,22 +192,40 @@ impl Store {
         for bucket in &response.dropped {
             tx.execute("DELETE FROM bucket WHERE name = ?1", [bucket.to_string()])?;
         }
+        let rebuilt = rebuild_echoes(&tx, sent, response)?;
+        for report in &response.reports {
+            upsert_server_report(&tx, report)?;
+            received.insert(report.report.id());
+        }
         for page in &response.pages {
             let name = page.bucket.to_string();
             tx.prepare_cached("INSERT OR IGNORE INTO bucket (name) VALUES (?1)")?
                 .execute([&name])?;
-            for report in &page.reports {
-                upsert_server_report(&tx, report)?;
+            let mut members: Vec<(ReportId, i64)> = response
+                .page_reports(page)
+                .map(|r| (r.report.id(), r.version))
+                .collect();
+            let mut complete = true;
+            for echo in response.page_echoes(page) {
+                let full = response.reports.iter().any(|r| r.report.id() == echo.id);
+                if rebuilt.contains(&echo.id) || full {
+                    members.push((echo.id, echo.version));
+                } else {
+                    complete = false;
+                }
+            }
+            for (id, version) in members {
                 tx.prepare_cached(
                     "INSERT INTO bucket_member (bucket, report_id, version) VALUES (?1, ?2, ?3)
                      ON CONFLICT (bucket, report_id) DO UPDATE SET version = ?3",
                 )?
-                .execute(params![
-                    name,
-                    report.report.id().to_string(),
-                    report.version
-                ])?;
-                received.insert(report.report.id());
+                .execute(params![name, id.to_string(), version])?;
+            }
+            if !complete {
+                // An echo this device could not rebuild: the cursor stays, so the next sync
+                // brings that report in full (it is no longer this request's own change).
+                applied.buckets_held += 1;
+                continue;
             }
             let local = bucket_checksum(&tx, &name)?;
             if local == page.checksum {
@@ -314,6 +335,53 @@ impl Store {
 }
 
 /// XOR of the member hashes: must equal the server's checksum at the same cursor.
+/// Rebuilds the reports the server answered with an echo (only this device's ops, accepted now,
+/// changed them) by replaying those ops on the version the device holds. Returns the ids rebuilt.
+fn rebuild_echoes(
+    tx: &Transaction<'_>,
+    sent: &[Op],
+    response: &SyncResponse,
+) -> Result<std::collections::BTreeSet<ReportId>, StoreError> {
+    let mut rebuilt = std::collections::BTreeSet::new();
+    if response.echoes.is_empty() {
+        return Ok(rebuilt);
+    }
+    let Ok(applied_at) = Timestamp::from_millis(response.applied_at) else {
+        return Ok(rebuilt);
+    };
+    let Some(reporter) = tx
+        .query_row("SELECT user_id FROM session", [], |r| r.get::<_, String>(0))
+        .optional()?
+    else {
+        return Ok(rebuilt);
+    };
+    let reporter: UserId = reporter.parse().map_err(unreadable)?;
+    let accepted: Vec<&Op> = sent
+        .iter()
+        .zip(&response.results)
+        .filter(|(_, r)| matches!(r, OpResult::Accepted))
+        .map(|(op, _)| op)
+        .collect();
+    for echo in &response.echoes {
+        let base: Option<ServerReport> = tx
+            .query_row(
+                "SELECT server_state FROM report WHERE id = ?1",
+                [echo.id.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(unreadable)?;
+        if let Some(report) = replay(echo, base, accepted.iter().copied(), reporter, applied_at) {
+            upsert_server_report(tx, &report)?;
+            rebuilt.insert(echo.id);
+        }
+    }
+    Ok(rebuilt)
+}
+
 fn bucket_checksum(tx: &Transaction<'_>, bucket: &str) -> Result<u64, StoreError> {
     let mut stmt =
         tx.prepare_cached("SELECT report_id, version FROM bucket_member WHERE bucket = ?1")?;

@@ -280,16 +280,16 @@ impl TestServer {
                 )
                 .await;
             assert!(resp.dropped.is_empty(), "{:?}", resp.dropped);
-            for page in resp.pages {
+            for page in &resp.pages {
                 assert!(
                     cursors.get(&page.bucket).is_none_or(|c| page.cursor > *c),
                     "a page moves its cursor forward"
                 );
-                cursors.insert(page.bucket, page.cursor);
-                for r in page.reports {
+                cursors.insert(page.bucket.clone(), page.cursor);
+                for r in resp.page_reports(page) {
                     let id = r.report.id();
                     if got.get(&id).is_none_or(|old| old.version < r.version) {
-                        got.insert(id, r);
+                        got.insert(id, r.clone());
                     }
                 }
             }

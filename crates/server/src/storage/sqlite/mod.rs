@@ -11,7 +11,7 @@ use std::thread;
 
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::{ReadTx, Result, Storage, StorageError, WriteTx};
 use tx::{SqliteTx, db};
@@ -23,6 +23,11 @@ const MIGRATIONS: &[&str] = &[
 
 /// The most jobs committed together; a bound on how long the first of them waits.
 const MAX_GROUP: usize = 512;
+
+/// Read connections. Reads are short and CPU-bound, so more of them than cores only adds
+/// threads contending for the same cores: hundreds of devices asking "anything new?" at once
+/// queue for a connection instead of each opening its own.
+const READERS: usize = 4;
 
 /// A write job: runs inside the group's transaction and says whether it succeeded (its writes
 /// are kept) or not (its savepoint is rolled back).
@@ -39,7 +44,10 @@ pub struct SqliteStorage {
 #[derive(Debug)]
 struct Inner {
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Idle read connections; a reader takes one only while it holds a `read_permits` permit,
+    /// so there is always one to take and the pool never grows past its size.
     readers: Mutex<Vec<Connection>>,
+    read_permits: Semaphore,
     path: PathBuf,
 }
 
@@ -79,7 +87,9 @@ impl SqliteStorage {
         Migrations::new(MIGRATIONS.iter().map(|m| M::up(m)).collect())
             .to_latest(&mut writer)
             .map_err(|e| StorageError::Unavailable(format!("schema: {e}")))?;
-        let readers = (0..4).map(|_| open(&path)).collect::<Result<Vec<_>>>()?;
+        let readers = (0..READERS)
+            .map(|_| open(&path))
+            .collect::<Result<Vec<_>>>()?;
         let (tx, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("ronda-sqlite-writer".into())
@@ -89,6 +99,7 @@ impl SqliteStorage {
             inner: Arc::new(Inner {
                 jobs: Mutex::new(Some(tx)),
                 readers: Mutex::new(readers),
+                read_permits: Semaphore::new(READERS),
                 path,
             }),
         })
@@ -181,10 +192,18 @@ impl Storage for SqliteStorage {
         F: FnOnce(&mut dyn ReadTx) -> Result<T> + Send + 'static,
     {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
+        let permit = inner
+            .read_permits
+            .acquire()
+            .await
+            .map_err(|_| StorageError::Unavailable("storage is closed".into()))?;
+        let inner_for_job = inner.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let inner = inner_for_job;
             let conn = inner.readers.lock().ok().and_then(|mut pool| pool.pop());
             let conn = match conn {
                 Some(c) => c,
+                // Only after a reader panicked with its connection: replace it.
                 None => open(&inner.path)?,
             };
             let result = (|| {
@@ -199,6 +218,8 @@ impl Storage for SqliteStorage {
             result
         })
         .await
-        .map_err(|e| StorageError::Unavailable(e.to_string()))?
+        .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        drop(permit);
+        result
     }
 }
