@@ -377,6 +377,17 @@ pub struct SyncResponse {
     /// More changes are waiting: sync again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
+    /// A fresh access token, sent when the one the device used is near its end, so a device
+    /// that syncs regularly never spends a round trip on one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<RenewedAccess>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewedAccess {
+    pub token: String,
+    /// Milliseconds since 1970, server time.
+    pub expires_at: i64,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -504,6 +515,65 @@ mod tests {
             op: OpId::new(),
         };
         ServerReport::create(r, UserId::new(), stamp, Timestamp::from_millis(0).unwrap())
+    }
+
+    #[test]
+    fn replaying_an_echo_rebuilds_what_the_server_made_and_only_from_its_base() {
+        let now = Timestamp::from_millis(1_790_000_100_000).unwrap();
+        let new = NewReport::new(ReportKind::Laporan, "jalan-rusak", location(-6.2)).unwrap();
+        let reporter = UserId::new();
+        // The device's clock runs a day fast: the server clamps it, and so must the replay.
+        let ahead = Hlc {
+            ms: now.millis() + 86_400_000,
+            n: 3,
+        };
+        let create = Op::new(OpBody::CreateReport(new.clone()), ahead);
+        let edit = Op::new(
+            OpBody::UpdateReport(ReportPatch {
+                report: new.id(),
+                category: Some(CategoryCode::parse("banjir").unwrap()),
+                location: None,
+                description: None,
+            }),
+            Hlc { ms: 5, n: 0 },
+        );
+        let mut on_server = accept(None, &create, reporter, now).unwrap().unwrap();
+        assert_eq!(on_server.stamps.category.hlc.ms, now.millis(), "clamped");
+        on_server.version = 7;
+        let mut after = accept(Some(on_server.clone()), &edit, reporter, now)
+            .unwrap()
+            .unwrap();
+        after.version = 8;
+
+        let echo = Echo {
+            id: new.id(),
+            from: 0,
+            version: 8,
+        };
+        let unrelated = Op::new(
+            OpBody::CreateReport(
+                NewReport::new(ReportKind::Laporan, "pju-mati", location(-6.3)).unwrap(),
+            ),
+            Hlc { ms: 1, n: 0 },
+        );
+        let ops = [&create, &unrelated, &edit];
+        assert_eq!(replay(&echo, None, ops, reporter, now), Some(after.clone()));
+        let from_7 = Echo { from: 7, ..echo };
+        assert_eq!(
+            replay(&from_7, Some(on_server.clone()), [&edit], reporter, now),
+            Some(after)
+        );
+        assert_eq!(
+            replay(&from_7, None, [&edit], reporter, now),
+            None,
+            "wrong base"
+        );
+        assert_eq!(replay(&echo, Some(on_server), ops, reporter, now), None);
+        assert_eq!(
+            replay(&echo, None, [&unrelated], reporter, now),
+            None,
+            "no op of its"
+        );
     }
 
     fn any_patch(report: ReportId) -> impl Strategy<Value = (ReportPatch, Stamp)> {

@@ -20,7 +20,11 @@ use ronda_core::{DeviceId, UserId};
 
 /// Unambiguous when read aloud or written by hand: no 0/O, 1/I/L.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-pub const ACCESS_TOKEN_TTL_MS: i64 = 15 * 60 * 1000;
+/// Longer than a phone's sync period (15 minutes), so a periodic sync finds its token alive;
+/// short enough that a revoked device is shut out within the hour.
+pub const ACCESS_TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
+/// A sync made with a token that has less than this left gets a fresh one in its answer.
+pub const ACCESS_RENEW_WITHIN_MS: i64 = 20 * 60 * 1000;
 pub const ACTIVATION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
 pub const MAX_CODE_FAILURES: u32 = 5;
 const TAG_LEN: usize = 16;
@@ -88,7 +92,11 @@ impl TokenKey {
         if expires <= now_ms {
             return Err(TokenError::Expired);
         }
-        Ok(Session { user, device })
+        Ok(Session {
+            user,
+            device,
+            expires_at_ms: expires,
+        })
     }
 }
 
@@ -97,6 +105,7 @@ impl TokenKey {
 pub struct Session {
     pub user: UserId,
     pub device: DeviceId,
+    pub expires_at_ms: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -172,7 +181,14 @@ mod tests {
         let (user, device) = (UserId::new(), DeviceId::new());
         let t = key.issue(user, device, 2_000);
         assert!(t.len() < 80, "{t}");
-        assert_eq!(key.verify(&t, 1_000), Ok(Session { user, device }));
+        assert_eq!(
+            key.verify(&t, 1_000),
+            Ok(Session {
+                user,
+                device,
+                expires_at_ms: 2_000
+            })
+        );
         assert_eq!(key.verify(&t, 2_000), Err(TokenError::Expired));
         assert_eq!(
             TokenKey::random().verify(&t, 1_000),

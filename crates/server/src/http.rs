@@ -19,7 +19,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 use utoipa::{OpenApi, ToSchema};
 
 use ronda_core::authz::Actor;
-use ronda_core::sync::{SyncRequest, SyncResponse};
+use ronda_core::sync::{RenewedAccess, SyncRequest, SyncResponse};
 use ronda_core::{DeviceId, Lang, RoleAssignment, Timestamp, UserId};
 
 use crate::auth::{self, Session, TokenError, TokenKey};
@@ -431,10 +431,34 @@ async fn sync<S: Storage>(
             ),
         });
     }
-    crate::sync::sync(&app.storage, session.user, session.device, req, lang)
+    let mut response = crate::sync::sync(&app.storage, session.user, session.device, req, lang)
         .await
-        .map(Json)
-        .map_err(|e: StorageError| ApiError::storage(e, lang))
+        .map_err(|e: StorageError| ApiError::storage(e, lang))?;
+    response.access = renewed_access(&app, session)
+        .await
+        .map_err(|e| ApiError::storage(e, lang))?;
+    Ok(Json(response))
+}
+
+/// A fresh access token when the caller's is near its end, unless the device was revoked
+/// meanwhile (renewal must not outlive revocation).
+async fn renewed_access<S: Storage>(
+    app: &AppState<S>,
+    session: Session,
+) -> Result<Option<RenewedAccess>, StorageError> {
+    let now = Timestamp::now().millis();
+    if session.expires_at_ms - now > auth::ACCESS_RENEW_WITHIN_MS {
+        return Ok(None);
+    }
+    let id = session.device;
+    let device = app.storage.read(move |tx| tx.device(id)).await?;
+    Ok(device.filter(|d| !d.revoked).map(|d| {
+        let expires_at = now + auth::ACCESS_TOKEN_TTL_MS;
+        RenewedAccess {
+            token: app.key.issue(d.user, d.id, expires_at),
+            expires_at,
+        }
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -309,6 +309,7 @@ impl Pages {
             dropped: self.dropped,
             now: Timestamp::now().millis(),
             more: self.more,
+            access: None,
         }
     }
 }

@@ -7,7 +7,9 @@ mod common;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use common::{ADMIN, CAMAT, KETUA_RT, LURAH, TestServer, WARGA};
+use ronda_core::sync::SyncRequest;
+
+use common::{ADMIN, CAMAT, KETUA_RT, LURAH, Session, TestServer, WARGA};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_are_created_within_the_creators_remit() {
@@ -93,4 +95,53 @@ async fn accounts_are_created_within_the_creators_remit() {
         .sign_in("Rina", reply.body["activation_code"].as_str().unwrap())
         .await;
     assert_eq!(rina.roles, vec![common::role(WARGA)]);
+}
+
+/// A device that syncs regularly never needs a round trip for a token: a sync made with one near
+/// its end carries a fresh one back — but never to a device that was revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_near_its_end_is_renewed_in_the_sync_answer_unless_revoked() {
+    let server = TestServer::start().await;
+    let rt = server.person("Pak Budi", KETUA_RT).await;
+    let now = || ronda_core::Timestamp::now().millis();
+    let noop = SyncRequest {
+        ops: vec![],
+        cursors: Default::default(),
+    };
+
+    let fresh = server.sync(&rt, &noop).await;
+    assert_eq!(fresh.access, None, "a fresh token is not renewed");
+
+    let ending = Session {
+        access: server.key.issue(rt.user, rt.device, now() + 5 * 60 * 1000),
+        ..rt.clone()
+    };
+    let renewed = server
+        .sync(&ending, &noop)
+        .await
+        .access
+        .expect("a token with five minutes left is renewed");
+    let left = renewed.expires_at - now();
+    assert!(
+        (55 * 60 * 1000..=60 * 60 * 1000).contains(&left),
+        "the new token lives an hour: {left} ms"
+    );
+    let with_new = Session {
+        access: renewed.token,
+        ..rt.clone()
+    };
+    assert_eq!(server.sync(&with_new, &noop).await.access, None);
+
+    let revoke = server
+        .post("/v1/auth/revoke")
+        .bearer_auth(&ending.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), 204);
+    assert_eq!(
+        server.sync(&ending, &noop).await.access,
+        None,
+        "a revoked device's token runs out and is not renewed"
+    );
 }

@@ -9,6 +9,7 @@ use super::StoreError;
 const STEPS: &[&str] = &[
     include_str!("migrations/0001_reports_and_outbox.sql"),
     include_str!("migrations/0002_sync.sql"),
+    include_str!("migrations/0003_access_token.sql"),
 ];
 
 /// The schema version this build writes.

@@ -85,6 +85,28 @@ impl Store {
         .transpose()
     }
 
+    /// The access token kept for this session and when it expires (ms since 1970), if any.
+    pub fn access_token(&self) -> Result<Option<(String, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT access_token, access_expires_at FROM session WHERE access_token IS NOT NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Keeps (or, with `None`, forgets) the session's access token.
+    pub fn set_access_token(&self, token: Option<(&str, i64)>) -> Result<(), StoreError> {
+        let (token, expires) = token.unzip();
+        self.conn.execute(
+            "UPDATE session SET access_token = ?1, access_expires_at = ?2",
+            params![token, expires],
+        )?;
+        Ok(())
+    }
+
     /// Signs this device in. Reports made before, without an account, stay and are sent with
     /// the first sync under this account.
     pub fn set_session(&mut self, s: &Session) -> Result<(), StoreError> {

@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use ronda_core::sync::SyncRequest;
-use ronda_core::{Lang, Sha256Hex, Timestamp};
+use ronda_core::{Lang, Sha256Hex};
 
 use super::{Api, SyncError};
 use crate::store::{Session, Store};
-use crate::tus::{DEFAULT_CHUNK_BYTES, TusClient, UploadProgressSink};
+use crate::tus::{DEFAULT_CHUNK_BYTES, TusClient, TusError, UploadProgressSink};
 
 /// Ops sent per round trip.
 const OPS_PER_PUSH: usize = 200;
@@ -67,6 +67,8 @@ pub async fn login(
         last_sync_at: None,
     };
     store.set_session(&session)?;
+    // The first sync needs no round trip for a token: activation gave one.
+    store.set_access_token(Some((&signed.access_token, signed.access_expires_at)))?;
     Ok(session)
 }
 
@@ -118,25 +120,54 @@ impl Syncer {
         self
     }
 
-    async fn token(&mut self, session: &Session) -> Result<String, SyncError> {
-        let now = Timestamp::now().millis();
+    /// An access token that will not expire during this sync: the one in memory, else the one
+    /// kept in the store, else a fresh one (kept for next time).
+    async fn token(&mut self, store: &mut Store, session: &Session) -> Result<String, SyncError> {
+        let now = store.device_now_ms();
+        if self.access.is_none() {
+            self.access = store.access_token()?;
+        }
         if let Some((token, expires)) = &self.access
             && *expires > now + 60_000
         {
             return Ok(token.clone());
         }
         let (token, expires) = self.api.refresh(&session.refresh_token).await?;
-        self.access = Some((token.clone(), expires));
+        self.keep_token(store, token.clone(), expires)?;
         Ok(token)
     }
 
+    fn keep_token(&mut self, store: &Store, token: String, expires: i64) -> Result<(), SyncError> {
+        store.set_access_token(Some((&token, expires)))?;
+        self.access = Some((token, expires));
+        Ok(())
+    }
+
+    /// Pushes photos, then ops, then pulls, until the server has nothing more. A kept access
+    /// token the server no longer takes (its key changed, or a clock was wrong) is dropped and
+    /// the sync tried once more with a fresh one.
     pub async fn sync(
         &mut self,
         store: &mut Store,
         on_progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<SyncSummary, SyncError> {
+        match self.sync_once(store, on_progress).await {
+            Err(e) if token_refused(&e) => {
+                self.access = None;
+                store.set_access_token(None)?;
+                self.sync_once(store, on_progress).await
+            }
+            other => other,
+        }
+    }
+
+    async fn sync_once(
+        &mut self,
+        store: &mut Store,
+        on_progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<SyncSummary, SyncError> {
         let session = store.session()?.ok_or(SyncError::NotSignedIn)?;
-        let token = self.token(&session).await?;
+        let mut token = self.token(store, &session).await?;
         let mut summary = SyncSummary::default();
         let mut progress = Progress {
             phase: Phase::Uploading,
@@ -193,7 +224,15 @@ impl Syncer {
                 cursors: store.cursors()?.into_iter().collect(),
             };
             let sent_at = store.device_now_ms();
-            let response = self.api.sync(&token, &request).await?;
+            let mut response = self.api.sync(&token, &request).await?;
+            if let Some(renewed) = response.access.take() {
+                self.keep_token(store, renewed.token, renewed.expires_at)?;
+                token = self
+                    .access
+                    .as_ref()
+                    .map(|(t, _)| t.clone())
+                    .unwrap_or(token);
+            }
             if response.results.len() != request.ops.len() {
                 return Err(SyncError::Server {
                     code: "SYNC_RESULTS_MISMATCH".into(),
@@ -214,12 +253,22 @@ impl Syncer {
             progress.reports_received += applied.reports_received;
             on_progress(progress);
             let more_to_send = request.ops.len() == OPS_PER_PUSH;
-            if !response.more && !more_to_send && applied.buckets_healed == 0 {
+            let again = applied.buckets_healed > 0 || applied.buckets_held > 0;
+            if !response.more && !more_to_send && !again {
                 break;
             }
         }
         progress.phase = Phase::Done;
         on_progress(progress);
         Ok(summary)
+    }
+}
+
+/// Whether the server refused the access token itself (not the device, not the request).
+fn token_refused(e: &SyncError) -> bool {
+    match e {
+        SyncError::Auth { code, .. } => code.starts_with("TOKEN_"),
+        SyncError::Upload(TusError::Unauthorized { .. }) => true,
+        _ => false,
     }
 }
