@@ -1277,7 +1277,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     for (what, (rate, p50, p99), unit) in [
         (
             format!(
-                "Empty `storage.read` (spawn_blocking, pool, BEGIN/COMMIT) × {DEVICES} concurrent"
+                "Empty `storage.read` (pooled connection, BEGIN/COMMIT) × {DEVICES} concurrent"
             ),
             empty_read,
             "reads/s",

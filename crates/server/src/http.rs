@@ -407,8 +407,9 @@ async fn sync<S: Storage>(
     State(app): State<Arc<AppState<S>>>,
     CallerLang(lang): CallerLang,
     Authed(session): Authed,
+    TakesZstd(zstd): TakesZstd,
     ApiJson(req): ApiJson<SyncRequest>,
-) -> Result<Json<SyncResponse>, ApiError> {
+) -> Result<CompactJson<SyncResponse>, ApiError> {
     if app.rate.check_key(&session.device).is_err() {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -437,7 +438,62 @@ async fn sync<S: Storage>(
     response.access = renewed_access(&app, session)
         .await
         .map_err(|e| ApiError::storage(e, lang))?;
-    Ok(Json(response))
+    Ok(CompactJson {
+        value: response,
+        zstd,
+    })
+}
+
+/// Whether the caller's `Accept-Encoding` takes zstd.
+#[derive(Debug, Clone, Copy)]
+pub struct TakesZstd(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for TakesZstd {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let takes = parts
+            .headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                parts.next().is_some_and(|c| c.eq_ignore_ascii_case("zstd"))
+                    && parts.all(|p| p.replace(' ', "") != "q=0")
+            });
+        Ok(TakesZstd(takes))
+    }
+}
+
+/// A JSON answer compressed here rather than by the compression layer: it leaves with a
+/// `content-length` instead of chunked framing and without `vary` (an answer to a POST is never
+/// cached) — about 40 bytes less on every sync, a tenth of a no-op's. Bodies too small to gain
+/// are sent as they are (the layer leaves those alone too), and a caller that takes only gzip
+/// gets it from the layer.
+#[derive(Debug)]
+pub struct CompactJson<T> {
+    value: T,
+    zstd: bool,
+}
+
+impl<T: Serialize> IntoResponse for CompactJson<T> {
+    fn into_response(self) -> Response {
+        // The compression layer's own threshold.
+        const WORTH_COMPRESSING: usize = 32;
+        let json = match serde_json::to_vec(&self.value) {
+            Ok(json) => json,
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+        let json_type = (header::CONTENT_TYPE, "application/json");
+        if self.zstd
+            && json.len() >= WORTH_COMPRESSING
+            && let Ok(packed) = zstd::bulk::compress(&json, 3)
+        {
+            return ([json_type, (header::CONTENT_ENCODING, "zstd")], packed).into_response();
+        }
+        ([json_type], json).into_response()
+    }
 }
 
 /// A fresh access token when the caller's is near its end, unless the device was revoked

@@ -191,35 +191,35 @@ impl Storage for SqliteStorage {
         T: Send + 'static,
         F: FnOnce(&mut dyn ReadTx) -> Result<T> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        let permit = inner
+        let _permit = self
+            .inner
             .read_permits
             .acquire()
             .await
             .map_err(|_| StorageError::Unavailable("storage is closed".into()))?;
-        let inner_for_job = inner.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let inner = inner_for_job;
-            let conn = inner.readers.lock().ok().and_then(|mut pool| pool.pop());
-            let conn = match conn {
-                Some(c) => c,
-                // Only after a reader panicked with its connection: replace it.
-                None => open(&inner.path)?,
-            };
-            let result = (|| {
-                let tx = conn.unchecked_transaction().map_err(db)?;
-                let out = job(&mut SqliteTx { conn: &tx });
-                tx.finish().map_err(db)?;
-                out
-            })();
-            if let Ok(mut pool) = inner.readers.lock() {
-                pool.push(conn);
-            }
-            result
-        })
-        .await
-        .map_err(|e| StorageError::Unavailable(e.to_string()))?;
-        drop(permit);
+        // Reads run right here on the async worker: a WAL reader never waits for a lock and a
+        // page of changes takes microseconds to a few milliseconds, less than handing the job to
+        // another thread and back would cost.
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            // Only after a reader panicked with its connection: replace it.
+            None => open(&self.inner.path)?,
+        };
+        let result = (|| {
+            let tx = conn.unchecked_transaction().map_err(db)?;
+            let out = job(&mut SqliteTx { conn: &tx });
+            tx.finish().map_err(db)?;
+            out
+        })();
+        if let Ok(mut pool) = self.inner.readers.lock() {
+            pool.push(conn);
+        }
         result
     }
 }
