@@ -1,0 +1,1 @@
+export type AccountState = { "kind": "none" } | { "kind": "local" } | { "kind": "signedIn", server: string, userName: string, role: string, area: string | null, };

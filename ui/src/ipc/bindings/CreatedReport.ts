@@ -1,0 +1,1 @@
+export type CreatedReport = { id: string, };

@@ -1,0 +1,1 @@
+export type ErrorInfo = { code: string, message: string, };

@@ -1,0 +1,1 @@
+export type LocationSource = "gps" | "network" | "map_pick" | "sms";

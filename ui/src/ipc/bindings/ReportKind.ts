@@ -1,0 +1,1 @@
+export type ReportKind = "laporan" | "rawan" | "audit";

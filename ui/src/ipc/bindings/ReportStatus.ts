@@ -1,0 +1,1 @@
+export type ReportStatus = "baru" | "diverifikasi" | "ditolak" | "duplikat" | "bukan_wewenang" | "didisposisikan" | "diproses" | "selesai" | "dikonfirmasi" | "dibuka_kembali" | "ditutup_tidak_diperbaiki";

@@ -1,0 +1,1 @@
+export type SyncPhase = "photos" | "push" | "pull" | "done";

@@ -1,0 +1,3 @@
+import type { SyncPhase } from "./SyncPhase";
+
+export type SyncProgress = { phase: SyncPhase, opsSent: number, opsReceived: number, bytesSent: number, bytesReceived: number, };

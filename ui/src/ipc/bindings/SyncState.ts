@@ -1,0 +1,1 @@
+export type SyncState = "savedOnDevice" | "waitingForSignal" | "sent" | "rejected";

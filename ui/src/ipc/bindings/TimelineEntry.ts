@@ -1,0 +1,1 @@
+export type TimelineEntry = { at: number, what: string, detail: string | null, };

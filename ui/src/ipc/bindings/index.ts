@@ -1,0 +1,24 @@
+// Re-exports every IPC type. One file per type, named after it; the Rust side generates them.
+export type { AccountState } from "./AccountState";
+export type { AppState } from "./AppState";
+export type { CategoryInfo } from "./CategoryInfo";
+export type { CommandError } from "./CommandError";
+export type { CreatedReport } from "./CreatedReport";
+export type { ErrorInfo } from "./ErrorInfo";
+export type { GeoJsonFeature } from "./GeoJsonFeature";
+export type { GeoJsonGeometry } from "./GeoJsonGeometry";
+export type { Lang } from "./Lang";
+export type { LocationSource } from "./LocationSource";
+export type { MyReport } from "./MyReport";
+export type { NearbyReport } from "./NearbyReport";
+export type { PhotoInfo } from "./PhotoInfo";
+export type { ReportDetail } from "./ReportDetail";
+export type { ReportDraft } from "./ReportDraft";
+export type { ReportKind } from "./ReportKind";
+export type { ReportPin } from "./ReportPin";
+export type { ReportStatus } from "./ReportStatus";
+export type { SyncOutcome } from "./SyncOutcome";
+export type { SyncPhase } from "./SyncPhase";
+export type { SyncProgress } from "./SyncProgress";
+export type { SyncState } from "./SyncState";
+export type { TimelineEntry } from "./TimelineEntry";

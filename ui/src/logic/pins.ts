@@ -1,0 +1,60 @@
+// How a report looks on the map: the fill says how far it got, the edge says what kind it is.
+import type { ReportKind, ReportStatus } from '../ipc/bindings';
+
+export type Stage = 'new' | 'handling' | 'done' | 'closed';
+
+export const STAGES: readonly Stage[] = ['new', 'handling', 'done', 'closed'];
+
+export function stageOf(status: ReportStatus): Stage {
+  switch (status) {
+    case 'baru':
+    case 'dibuka_kembali':
+      return 'new';
+    case 'diverifikasi':
+    case 'bukan_wewenang':
+    case 'didisposisikan':
+    case 'diproses':
+      return 'handling';
+    case 'selesai':
+    case 'dikonfirmasi':
+      return 'done';
+    case 'ditolak':
+    case 'duplikat':
+    case 'ditutup_tidak_diperbaiki':
+      return 'closed';
+  }
+}
+
+/** Fill colours, readable on the light and the dark map background alike. */
+export const STAGE_COLOURS: Record<Stage, string> = {
+  new: '#e53935',
+  handling: '#ffb300',
+  done: '#00a884',
+  closed: '#9e9e9e',
+};
+
+/** Edge colours by kind: white for problems, purple for unsafe places, blue for audits. */
+export const KIND_COLOURS: Record<ReportKind, string> = {
+  laporan: '#ffffff',
+  rawan: '#b04dff',
+  audit: '#2f7bff',
+};
+
+export type PinStyle = {
+  radius: number;
+  fillColor: string;
+  fillOpacity: number;
+  color: string;
+  weight: number;
+};
+
+export function pinStyle(kind: ReportKind, status: ReportStatus): PinStyle {
+  const stage = stageOf(status);
+  return {
+    radius: kind === 'laporan' ? 7 : 8,
+    fillColor: STAGE_COLOURS[stage],
+    fillOpacity: stage === 'closed' ? 0.6 : 0.95,
+    color: KIND_COLOURS[kind],
+    weight: kind === 'laporan' ? 1.5 : 3,
+  };
+}

@@ -1,0 +1,88 @@
+// Codes from the backend turned into words for people.
+import type {
+  CategoryInfo,
+  CommandError,
+  ErrorInfo,
+  Lang,
+  ReportKind,
+  ReportStatus,
+  SyncState,
+  TimelineEntry,
+} from '../ipc/bindings';
+import { isMessageKey, type MessageKey, type Translator } from '../i18n';
+
+export const REPORT_KINDS: readonly ReportKind[] = ['laporan', 'rawan', 'audit'];
+
+const STATUS_KEYS: Record<ReportStatus, MessageKey> = {
+  baru: 'status.baru',
+  diverifikasi: 'status.diverifikasi',
+  ditolak: 'status.ditolak',
+  duplikat: 'status.duplikat',
+  bukan_wewenang: 'status.bukan_wewenang',
+  didisposisikan: 'status.didisposisikan',
+  diproses: 'status.diproses',
+  selesai: 'status.selesai',
+  dikonfirmasi: 'status.dikonfirmasi',
+  dibuka_kembali: 'status.dibuka_kembali',
+  ditutup_tidak_diperbaiki: 'status.ditutup_tidak_diperbaiki',
+};
+
+const KIND_KEYS: Record<ReportKind, MessageKey> = {
+  laporan: 'kind.laporan',
+  rawan: 'kind.rawan',
+  audit: 'kind.audit',
+};
+
+const SYNC_KEYS: Record<SyncState, MessageKey> = {
+  savedOnDevice: 'sync.savedOnDevice',
+  waitingForSignal: 'sync.waitingForSignal',
+  sent: 'sync.sent',
+  rejected: 'sync.rejected',
+};
+
+export const statusName = ({ t }: Translator, status: ReportStatus): string =>
+  t(STATUS_KEYS[status] ?? 'error.UNKNOWN_ERROR');
+
+export const kindName = ({ t }: Translator, kind: ReportKind): string => t(KIND_KEYS[kind]);
+
+export function roleName({ t }: Translator, role: string): string {
+  const key = `role.${role}`;
+  return isMessageKey(key) ? t(key) : role;
+}
+
+export function categoryName(categories: readonly CategoryInfo[], code: string, lang: Lang): string {
+  const c = categories.find((x) => x.code === code);
+  if (!c) return code;
+  return lang === 'id' ? c.nameId : c.nameEn;
+}
+
+/** An error in the user's language: the UI's own words for codes it knows, else the backend's. */
+export function errorText({ t }: Translator, error: ErrorInfo | CommandError): string {
+  const key = `error.${error.code}`;
+  if (isMessageKey(key)) return t(key);
+  return error.message.trim() !== '' ? error.message : t('error.UNKNOWN_ERROR');
+}
+
+/** Where a report is on its way to the server, in the words of the "My reports" list. */
+export function syncWords(
+  tr: Translator,
+  sync: SyncState,
+  rejection: ErrorInfo | null,
+): { label: string; reason: string | null } {
+  const label = tr.t(SYNC_KEYS[sync]);
+  const reason = sync === 'rejected' && rejection ? tr.t('sync.rejectedReason', { reason: errorText(tr, rejection) }) : null;
+  return { label, reason };
+}
+
+/** One line of a report's history; `detail` is shown under it when there is one. */
+export function timelineWords(tr: Translator, entry: TimelineEntry): string {
+  const { what } = entry;
+  if (what.startsWith('status:')) {
+    const code = what.slice('status:'.length);
+    const key = `status.${code}`;
+    return tr.t('timeline.status', { status: isMessageKey(key) ? tr.t(key) : code });
+  }
+  const key = `timeline.${what}`;
+  if (what !== 'other' && what !== 'status' && isMessageKey(key)) return tr.t(key);
+  return tr.t('timeline.other', { what });
+}

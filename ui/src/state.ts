@@ -1,0 +1,20 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { AppState, CategoryInfo } from './ipc/bindings';
+
+export type AppContextValue = {
+  state: AppState;
+  /** Takes the `AppState` a command returned. */
+  setState: (state: AppState) => void;
+  /** Reads `app_state` again (after work that changes the pending count, a sync, …). */
+  refresh: () => Promise<void>;
+  categories: readonly CategoryInfo[];
+};
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useApp outside <AppContext.Provider>');
+  return value;
+}

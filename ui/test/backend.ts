@@ -1,0 +1,74 @@
+// A stand-in Rust side: Tauri's IPC mock with handlers per command, recording every call.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { AccountState, AppState, CategoryInfo } from '../src/ipc/bindings';
+
+export type Call = { cmd: string; args: unknown; options?: { headers?: Record<string, string> } };
+export type Handler = (args: any) => unknown;
+
+export function mockBackend(handlers: Record<string, Handler>) {
+  const calls: Call[] = [];
+  mockIPC(
+    (cmd, args) => {
+      const handler = handlers[cmd];
+      if (!handler) throw { code: 'NO_MOCK', message: `no mock for ${cmd}`, count: null };
+      return handler(args);
+    },
+    { shouldMockEvents: true },
+  );
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { invoke: (...a: unknown[]) => unknown } })
+    .__TAURI_INTERNALS__;
+  const inner = internals.invoke;
+  internals.invoke = (cmd: unknown, args: unknown, options: unknown) => {
+    if (typeof cmd === 'string' && !cmd.startsWith('plugin:')) {
+      calls.push({ cmd, args, options: options as Call['options'] });
+    }
+    return inner(cmd, args, options);
+  };
+  return {
+    calls,
+    callsTo: (cmd: string) => calls.filter((c) => c.cmd === cmd),
+  };
+}
+
+export const SIGNED_IN: AccountState = {
+  kind: 'signedIn',
+  server: 'https://ronda.example.org',
+  userName: 'Pak Budi',
+  role: 'ketua_rt',
+  area: '31.71.01.1001/RW 003/RT 007',
+};
+
+export function appState(over: Partial<AppState> = {}): AppState {
+  return { account: SIGNED_IN, lang: 'id', largeText: false, lastSyncAt: null, pendingOps: 0, ...over };
+}
+
+/** A slice of ronda-core's catalogue: one- and two-kind categories, an audit, the emergency. */
+export const CATEGORIES: CategoryInfo[] = [
+  { code: 'jalan-rusak', kinds: ['laporan', 'rawan'], nameId: 'Jalan rusak / berlubang', nameEn: 'Damaged road / pothole', emergency: false, icon: 'road' },
+  { code: 'sampah-menumpuk', kinds: ['laporan'], nameId: 'Sampah menumpuk', nameEn: 'Rubbish piling up', emergency: false, icon: 'trash' },
+  { code: 'kebakaran', kinds: ['laporan'], nameId: 'Kebakaran', nameEn: 'Fire', emergency: true, icon: 'fire' },
+  { code: 'rawan-kejahatan', kinds: ['rawan'], nameId: 'Rawan kejahatan', nameEn: 'Crime hotspot', emergency: false, icon: 'crime' },
+  { code: 'audit-keamanan', kinds: ['audit'], nameId: 'Audit keamanan lingkungan', nameEn: 'Neighbourhood safety audit', emergency: false, icon: 'audit' },
+];
+
+/** The handlers every screen needs to start; a test adds or overrides the ones it is about. */
+export function baseHandlers(state: AppState = appState()): Record<string, Handler> {
+  return {
+    app_state: () => state,
+    categories: () => CATEGORIES,
+    kelurahan_outline: () => null,
+    reports_in_view: () => [],
+    my_reports: () => [],
+    nearby_open: () => [],
+  };
+}
+
+export function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

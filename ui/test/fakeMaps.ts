@@ -1,0 +1,63 @@
+// Stand-ins for the Leaflet maps, so screen tests can move the view and read what was drawn.
+import type { GeoJsonFeature, ReportPin } from '../src/ipc/bindings';
+import type { ViewBox } from '../src/ipc/commands';
+import type { HomeMap, HomeMapOptions } from '../src/map/homeMap';
+import type { PickMap } from '../src/map/pickMap';
+
+export class FakeHomeMap implements HomeMap {
+  pins: readonly ReportPin[] = [];
+  outline: GeoJsonFeature | null = null;
+  destroyed = false;
+  box: ViewBox = { south: -6.3, west: 106.7, north: -6.1, east: 106.9 };
+  private handlers: (() => void)[] = [];
+  constructor(readonly options: HomeMapOptions) {}
+  setPins = (pins: readonly ReportPin[]) => {
+    this.pins = pins;
+  };
+  setOutline = (f: GeoJsonFeature | null) => {
+    this.outline = f;
+  };
+  getBox = () => this.box;
+  onMoveEnd = (h: () => void) => {
+    this.handlers.push(h);
+  };
+  destroy = () => {
+    this.destroyed = true;
+  };
+  /** What Leaflet does when the person pans or zooms. */
+  move(box: ViewBox) {
+    this.box = box;
+    for (const h of this.handlers) h();
+  }
+}
+
+export class FakePickMap implements PickMap {
+  point = { lat: -6.2, lon: 106.8 };
+  fix: { lat: number; lon: number; accuracyM: number } | null = null;
+  outline: GeoJsonFeature | null = null;
+  constructor(readonly start: { lat: number; lon: number } | null) {}
+  center = () => this.point;
+  showFix = (fix: { lat: number; lon: number; accuracyM: number } | null) => {
+    this.fix = fix;
+  };
+  setOutline = (f: GeoJsonFeature | null) => {
+    this.outline = f;
+  };
+  destroy = () => {};
+}
+
+export const maps: { home: FakeHomeMap | null; pick: FakePickMap | null } = { home: null, pick: null };
+
+export function resetFakeMaps() {
+  maps.home = null;
+  maps.pick = null;
+}
+
+export const homeMapModule = {
+  createHomeMap: (_el: HTMLElement, options: HomeMapOptions) => (maps.home = new FakeHomeMap(options)),
+};
+
+export const pickMapModule = {
+  createPickMap: (_el: HTMLElement, start: { lat: number; lon: number } | null) =>
+    (maps.pick = new FakePickMap(start)),
+};
