@@ -1181,10 +1181,6 @@ impl Exchange {
     fn up(&self) -> u64 {
         self.request.wire() as u64
     }
-
-    fn down(&self) -> u64 {
-        self.response.as_ref().map_or(0, Message::wire) as u64
-    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
