@@ -459,11 +459,7 @@ pub fn replay<'a>(
     let mut state = base;
     let mut any = false;
     for op in ops {
-        let touches = match &op.body {
-            OpBody::CreateReport(new) => new.id() == echo.id,
-            OpBody::UpdateReport(patch) => patch.report == echo.id,
-        };
-        if touches {
+        if op.body.report_id() == echo.id {
             let reporter = state.as_ref().map_or(reporter, |s| s.reporter);
             state = Some(accept(state, op, reporter, applied_at)?.ok()?);
             any = true;

@@ -95,10 +95,7 @@ pub fn apply_op(
             rejected(&OP_ID_REUSED, lang)
         }));
     }
-    let id = match &op.body {
-        OpBody::CreateReport(new) => new.id(),
-        OpBody::UpdateReport(patch) => patch.report,
-    };
+    let id = op.body.report_id();
     let current = tx.report(id)?;
     let target = match (&op.body, &current) {
         (OpBody::CreateReport(_), Some(_)) => {
@@ -185,13 +182,9 @@ pub async fn sync<S: Storage>(
     let mut made: BTreeMap<ReportId, Made> = BTreeMap::new();
     for (id, from, to) in applied.iter().filter_map(|a| a.change) {
         made.entry(id)
-            .and_modify(|m| {
-                m.to = to;
-                m.versions.push(to);
-            })
+            .and_modify(|m| m.versions.push(to))
             .or_insert(Made {
                 from,
-                to,
                 versions: vec![to],
             });
     }
@@ -223,10 +216,19 @@ pub async fn sync<S: Storage>(
     Ok(response)
 }
 
+/// The versions one request's ops gave a report, in order, and the version before them.
 struct Made {
     from: i64,
-    to: i64,
     versions: Vec<i64>,
+}
+
+impl Made {
+    fn to(&self) -> i64 {
+        *self
+            .versions
+            .last()
+            .expect("made from at least one version")
+    }
 }
 
 /// A response being assembled: each report once, pages pointing at it.
@@ -276,7 +278,7 @@ impl Pages {
             // past it; then the ops it sent are all it needs to rebuild the report.
             let echo = made
                 .get(&id)
-                .filter(|m| all_ours && m.to == report.version && m.from <= cursor);
+                .filter(|m| all_ours && m.to() == report.version && m.from <= cursor);
             if let Some(&at) = self.full_at.get(&id) {
                 page.reports.push(at);
             } else if let Some(m) = echo {
@@ -284,7 +286,7 @@ impl Pages {
                     self.echoes.push(Echo {
                         id,
                         from: m.from,
-                        version: m.to,
+                        version: m.to(),
                     });
                     (self.echoes.len() - 1) as u32
                 });
