@@ -34,6 +34,6 @@ pub use location::{Accuracy, BoundingBox, Coordinate, Location, LocationSource};
 pub use op::{Op, OpBody, OpKind, ReportPatch};
 pub use photo::{PhotoRef, Sha256Hex};
 pub use report::{NewReport, Report, ReportKind, ReportStatus};
-pub use role::{Role, RoleAssignment};
+pub use role::{Role, RoleAssignment, home_area};
 pub use text::Description;
 pub use time::Timestamp;

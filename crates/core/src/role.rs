@@ -168,6 +168,30 @@ impl RoleAssignment {
     }
 }
 
+/// The area a person's own reports belong to when they make them: the RT or RW they head, or
+/// the kelurahan they serve. `None` when they hold none of those, or when their most specific
+/// such areas differ (heading two RTs): then the place decides, not the person.
+pub fn home_area(assignments: &[RoleAssignment]) -> Option<AreaCode> {
+    let own: BTreeSet<AreaCode> = assignments
+        .iter()
+        .filter(|a| {
+            matches!(
+                a,
+                RoleAssignment::KetuaRt { .. }
+                    | RoleAssignment::KetuaRw { .. }
+                    | RoleAssignment::Lurah { .. }
+            )
+        })
+        .flat_map(RoleAssignment::areas)
+        .collect();
+    let deepest = own.iter().map(AreaCode::level).max()?;
+    let mut at_deepest = own.into_iter().filter(|a| a.level() == deepest);
+    match (at_deepest.next(), at_deepest.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +199,49 @@ mod tests {
 
     fn area(s: &str) -> AreaCode {
         s.parse().unwrap()
+    }
+
+    fn rt(s: &str) -> RoleAssignment {
+        let AreaCode::Rt(rt) = area(s) else {
+            panic!("{s} is not an RT")
+        };
+        RoleAssignment::KetuaRt { rt }
+    }
+
+    #[test]
+    fn home_area_is_the_most_specific_place_a_person_answers_for() {
+        let lurah = RoleAssignment::Lurah {
+            kelurahan: "31.71.01.1001".parse().unwrap(),
+        };
+        let rt7 = rt("31.71.01.1001/RW 003/RT 007");
+        let rt8 = rt("31.71.01.1001/RW 003/RT 008");
+        assert_eq!(home_area(&[]), None);
+        assert_eq!(home_area(&[RoleAssignment::Warga]), None);
+        assert_eq!(
+            home_area(std::slice::from_ref(&lurah)),
+            Some(area("31.71.01.1001"))
+        );
+        assert_eq!(
+            home_area(&[lurah, rt7.clone(), RoleAssignment::Warga]),
+            Some(area("31.71.01.1001/RW 003/RT 007"))
+        );
+        assert_eq!(
+            home_area(&[rt7.clone(), rt7.clone()]),
+            Some(area("31.71.01.1001/RW 003/RT 007"))
+        );
+        assert_eq!(
+            home_area(&[rt7, rt8]),
+            None,
+            "two RTs: the person must choose"
+        );
+        let camat = RoleAssignment::Camat {
+            kecamatan: "31.71.01".parse().unwrap(),
+        };
+        assert_eq!(
+            home_area(&[camat]),
+            None,
+            "a camat reports where the problem is"
+        );
     }
 
     #[test]

@@ -595,10 +595,15 @@ async fn create_account<S: Storage>(
 )]
 struct ApiDoc;
 
+#[derive(OpenApi)]
+#[openapi(paths(crate::outline::kelurahan_outline))]
+struct AreaDocs;
+
 /// The OpenAPI document, tus and blob routes included.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::upload_docs::UploadDocs::openapi());
+    doc.merge(AreaDocs::openapi());
     doc
 }
 
@@ -645,6 +650,10 @@ pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -
         .route("/auth/revoke", post(revoke::<S>))
         .route("/sync", post(sync::<S>))
         .route("/users", post(create_account::<S>))
+        .route(
+            "/areas/{kelurahan}",
+            get(crate::outline::kelurahan_outline::<S>),
+        )
         .layer(DefaultBodyLimit::max(app.limits.max_body_bytes))
         .layer(RequestDecompressionLayer::new())
         .layer(middleware::from_fn(known_encoding))

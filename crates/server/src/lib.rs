@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod http;
+mod outline;
 pub mod storage;
 pub mod sync;
 mod upload_docs;

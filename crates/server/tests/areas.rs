@@ -1,9 +1,16 @@
-//! The real kelurahan file, imported through `ronda-server area import`.
+//! The real kelurahan file, imported through `ronda-server area import`, and served back one
+//! boundary at a time over HTTP.
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
+use reqwest::StatusCode;
+use reqwest::header;
+
+use common::{Reply, TestServer};
 use ronda_server::storage::Storage;
 use ronda_server::storage::sqlite::SqliteStorage;
 
@@ -82,4 +89,53 @@ async fn the_real_jakarta_file_imports_whole() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("AREA_FILE_INVALID"));
     let other = SqliteStorage::open(dir.path().join("other/ronda.db")).unwrap();
     assert_eq!(other.read(|tx| tx.area_count()).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_kelurahan_boundary_is_served_as_cacheable_geojson() {
+    let server = TestServer::start().await;
+    let text = std::fs::read_to_string(jakarta_file()).unwrap();
+    let areas = ronda_server::areas::parse(&text).unwrap();
+    server
+        .storage
+        .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
+        .await
+        .unwrap();
+    let get = |path: &str| server.http.get(server.url(path));
+
+    let found = Reply::of(get("/v1/areas/31.71.01.1001")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.headers[header::CONTENT_TYPE], "application/geo+json");
+    assert_eq!(
+        found.headers[header::CACHE_CONTROL],
+        "public, max-age=86400"
+    );
+    assert_eq!(found.body["type"], "Feature");
+    assert_eq!(found.body["properties"]["code"], "31.71.01.1001");
+    assert_eq!(found.body["properties"]["name"], "Gambir");
+    assert_eq!(found.body["properties"]["kota"], "31.71");
+    let kind = found.body["geometry"]["type"].as_str().unwrap();
+    assert!(kind == "Polygon" || kind == "MultiPolygon", "{kind}");
+    let etag = found.headers[header::ETAG].clone();
+
+    let again =
+        Reply::of(get("/v1/areas/31.71.01.1001").header(header::IF_NONE_MATCH, etag.clone())).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.raw.is_empty());
+    assert_eq!(again.headers[header::ETAG], etag);
+    let other = Reply::of(get("/v1/areas/31.71.01.1002")).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_ne!(
+        other.headers[header::ETAG],
+        etag,
+        "each boundary has its own version"
+    );
+
+    Reply::of(get("/v1/areas/31.71.1"))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "AREA_CODE_INVALID");
+    let missing = Reply::of(get("/v1/areas/31.71.01.1099").header("accept-language", "en"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "AREA_NOT_FOUND");
+    assert!(missing.contains("no such kelurahan"), "{missing}");
 }

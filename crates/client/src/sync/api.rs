@@ -152,4 +152,29 @@ impl Api {
     ) -> Result<SyncResponse, SyncError> {
         self.post("sync", Some(access_token), request).await
     }
+
+    /// A kelurahan's boundary as the server's GeoJSON Feature text (public: no token needed).
+    pub async fn kelurahan_outline(&self, kelurahan: &str) -> Result<String, SyncError> {
+        let response = self
+            .http
+            .get(self.url(&format!("areas/{kelurahan}")))
+            .header(ACCEPT_ENCODING, "zstd, gzip")
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.code())
+            .send()
+            .await
+            .map_err(SyncError::offline)?;
+        let status = response.status();
+        if status.is_success() {
+            return response.text().await.map_err(SyncError::offline);
+        }
+        let body: Option<ErrorBody> = response.json().await.ok();
+        let (code, message) = body
+            .map(|b| (b.code, b.message))
+            .unwrap_or_else(|| ("HTTP_ERROR".into(), status.to_string()));
+        Err(if status.is_server_error() {
+            SyncError::Server { code, message }
+        } else {
+            SyncError::Refused { code, message }
+        })
+    }
 }

@@ -114,6 +114,15 @@ impl Syncer {
         })
     }
 
+    /// The boundary of `kelurahan` as GeoJSON Feature text, for the map (boundaries are public;
+    /// no token is spent).
+    pub async fn kelurahan_outline(
+        &self,
+        kelurahan: ronda_core::KelurahanCode,
+    ) -> Result<String, SyncError> {
+        self.api.kelurahan_outline(&kelurahan.to_string()).await
+    }
+
     /// Upload chunk size in bytes (smaller resumes finer on a bad link).
     pub fn with_chunk(mut self, chunk: usize) -> Self {
         self.chunk = chunk.max(1);
