@@ -35,6 +35,9 @@ describe('map home', () => {
     expect(backend.callsTo('reports_in_view')[0]?.args).toEqual({ ...maps.home!.box, limit: 5000 });
     await waitFor(() => expect(maps.home?.outline).toEqual(OUTLINE));
     expect(screen.queryByTestId('map-truncated')).toBeNull();
+    // How many pins are drawn, for whoever drives the app from outside.
+    expect(screen.getByTestId('home-map').dataset.pins).toBe('2');
+    expect(screen.getByTestId('home-map').dataset.outline).toBe('on');
   });
 
   it('reloads once after the map stops moving', async () => {

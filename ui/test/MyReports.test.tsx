@@ -136,6 +136,27 @@ describe('my reports', () => {
     expect(screen.queryByTestId('sync-progress')).toBeNull();
   });
 
+  it('shows what a sync the app ran on its own sent, without a tap', async () => {
+    let lists = 0;
+    let state = appState({ pendingOps: 1 });
+    const backend = await open({
+      app_state: () => state,
+      my_reports: () => (++lists === 1 ? REPORTS : REPORTS.map((r) => ({ ...r, sync: 'sent' as const }))),
+    });
+    await screen.findAllByTestId('my-report-item');
+    expect(screen.getByTestId('pending-ops')).toBeTruthy();
+    state = appState({ lastSyncAt: Date.UTC(2025, 0, 6, 1, 30), pendingOps: 0 });
+    await act(async () => {
+      await emit('sync-progress', { phase: 'done', opsSent: 1, opsReceived: 0, bytesSent: 900, bytesReceived: 0 });
+    });
+    await waitFor(() =>
+      expect(screen.getAllByTestId('my-report-item').every((el) => el.dataset.syncState === 'sent')).toBe(true),
+    );
+    await waitFor(() => expect(screen.queryByTestId('pending-ops')).toBeNull());
+    expect(screen.getByTestId('last-sync').textContent).toBe('Terakhir tersinkron 6 Jan 2025, 08.30 WIB');
+    expect(backend.callsTo('sync_now')).toHaveLength(0);
+  });
+
   it('explains a failed sync by its code', async () => {
     await open({
       sync_now: () => ({ ok: false, sent: 0, received: 0, error: { code: 'SYNC_OFFLINE', message: 'offline' }, at: 1 }),

@@ -1,5 +1,5 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { cleanup } from '@testing-library/preact';
+import { act, cleanup } from '@testing-library/preact';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { resetFakeMaps } from './fakeMaps';
 
@@ -29,8 +29,12 @@ beforeEach(() => {
   resetFakeMaps();
 });
 
-afterEach(() => {
-  cleanup();
+afterEach(async () => {
+  // Unmounting inside act runs the effects' cleanups (which unlisten from Tauri events) before
+  // the IPC mock goes away; Preact would otherwise run them after the next paint.
+  await act(async () => {
+    cleanup();
+  });
   clearMocks();
   vi.useRealTimers();
 });

@@ -19,6 +19,8 @@ export function MapHome() {
   const { t } = useI18n();
   const el = useRef<HTMLDivElement>(null);
   const [truncated, setTruncated] = useState(false);
+  const [pinCount, setPinCount] = useState<number | null>(null);
+  const [outlined, setOutlined] = useState(false);
   const [tiles, setTiles] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
 
@@ -36,6 +38,7 @@ export function MapHome() {
         const pins = await reportsInView(map.getBox(), PIN_LIMIT);
         if (!alive || ticket !== latest) return; // an older answer after a newer question
         map.setPins(pins);
+        setPinCount(pins.length);
         setTruncated(pins.length >= PIN_LIMIT);
         setError(null);
       } catch (e) {
@@ -46,7 +49,11 @@ export function MapHome() {
     map.onMoveEnd(reload);
     void load();
     kelurahanOutline()
-      .then((f) => alive && map.setOutline(f))
+      .then((f) => {
+        if (!alive) return;
+        map.setOutline(f);
+        setOutlined(f !== null);
+      })
       .catch(() => {
         // No outline is a normal state (no account, no area): the map works without it.
       });
@@ -60,7 +67,14 @@ export function MapHome() {
   return (
     <main class="screen map-home" data-testid="map-home">
       <h1 class="visually-hidden">{t('map.title')}</h1>
-      <div class="map" ref={el} data-testid="home-map" data-tiles={tiles ? 'on' : 'off'} />
+      <div
+        class="map"
+        ref={el}
+        data-testid="home-map"
+        data-tiles={tiles ? 'on' : 'off'}
+        data-pins={pinCount ?? undefined}
+        data-outline={outlined ? 'on' : 'off'}
+      />
       <div class="map-overlay top">
         <Legend />
         {truncated && (

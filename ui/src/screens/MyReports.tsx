@@ -58,6 +58,10 @@ export function MyReports() {
       if (p.phase === 'photos' && now - lastRefresh.current >= PROGRESS_REFRESH_MS) {
         lastRefresh.current = now;
         void load();
+      } else if (p.phase === 'done') {
+        // The app also syncs on its own; what it sent or received shows without a tap.
+        void load();
+        app.refresh().catch(() => {});
       }
     })
       .then((fn) => {
