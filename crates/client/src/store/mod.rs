@@ -6,10 +6,13 @@
 //! transaction that names them. A file that is damaged, locked, foreign or from a newer schema is
 //! refused with an error and left exactly as it was.
 
+mod account;
+mod attach;
 mod blobs;
 mod clock;
 mod error;
 mod migrations;
+mod mine;
 mod outbox;
 mod photos;
 mod query;
@@ -21,10 +24,12 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use attach::AttachError;
 pub use blobs::BlobDir;
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
-pub use outbox::{OutboxEntry, OutboxState};
+pub use mine::{Delivery, HistoryEntry, HistoryEvent, OwnReport};
+pub use outbox::{OutboxEntry, OutboxState, Rejection};
 pub use query::{Near, ReportQuery, ReportSummary};
 pub use sync_state::{Applied, PendingBlob, Session};
 

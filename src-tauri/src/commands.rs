@@ -1,0 +1,718 @@
+//! The commands the UI calls (`ui/src/ipc/commands.ts` is the contract). Each is thin: it turns
+//! its arguments into domain types, calls ronda-client, and turns the answer into IPC types.
+
+use base64::Engine as _;
+use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
+
+use ronda_client::photo;
+use ronda_client::store::{Delivery, HistoryEvent, Near, ReportQuery, Session};
+use ronda_client::sync::{self, Api, Progress, SyncError, Syncer};
+use ronda_core::category::{self, CATALOGUE};
+use ronda_core::{
+    Accuracy, BoundingBox, Coordinate, Description, KelurahanCode, Location, NewReport, ReportId,
+    Timestamp,
+};
+
+use crate::error::{AppError, PhotoFailure};
+use crate::ipc::{
+    AppState, CategoryInfo, CommandError, CreatedReport, ErrorInfo, GeoJsonFeature, Lang,
+    LocationSource, MyReport, NearbyReport, PhotoInfo, ReportDetail, ReportDraft, ReportPin,
+    SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
+};
+use crate::state::{AppData, SyncerFor, outline_path};
+
+type Answer<T> = Result<T, CommandError>;
+
+/// Most open reports `nearby_open` offers.
+const NEARBY_LIMIT: usize = 20;
+/// Most pins `reports_in_view` returns, whatever the UI asks.
+const MAX_PINS: u32 = 10_000;
+
+#[tauri::command]
+pub async fn app_state(state: State<'_, AppData>) -> Answer<AppState> {
+    state.app_state()
+}
+
+/// `https://host/path/` and ` https://host/path` are the same server.
+fn normalise_server(server: &str) -> String {
+    server.trim().trim_end_matches('/').to_owned()
+}
+
+fn device_name() -> String {
+    format!("Ronda ({})", std::env::consts::OS)
+}
+
+/// A sync or sign-in failure as the UI gets it: the server's own code and message where it gave
+/// one (`ACTIVATION_CODE_INVALID`, `DEVICE_REVOKED`, `RATE_LIMITED`, …; its message is already in
+/// the session's language), else the engine's (`SYNC_OFFLINE`, `SYNC_SERVER_ERROR`, …).
+fn sync_failure(state: &AppData, e: SyncError) -> CommandError {
+    /// What the engine calls a refusal whose body was not the server's `{code, message}`.
+    const NO_BODY: &str = "HTTP_ERROR";
+    match e {
+        SyncError::Auth { code, message } | SyncError::Refused { code, message }
+            if code != NO_BODY =>
+        {
+            CommandError {
+                code,
+                message,
+                count: None,
+            }
+        }
+        SyncError::Server { code, message } if code == "RATE_LIMITED" => CommandError {
+            code,
+            message,
+            count: None,
+        },
+        other => state.fail(other),
+    }
+}
+
+#[tauri::command]
+pub async fn activate(state: State<'_, AppData>, server: String, code: String) -> Answer<AppState> {
+    let server = normalise_server(&server);
+    let mut store = state.own_store()?;
+    sync::login(
+        &mut store,
+        &server,
+        code.trim(),
+        &device_name(),
+        state.core_lang(),
+    )
+    .await
+    .map_err(|e| sync_failure(&state, e))?;
+    state.update_settings(|s| s.local = false)?;
+    *state.syncer.lock().await = None;
+    state.app_state()
+}
+
+#[tauri::command]
+pub async fn use_without_account(state: State<'_, AppData>) -> Answer<AppState> {
+    state.update_settings(|s| s.local = true)?;
+    state.app_state()
+}
+
+#[tauri::command]
+pub fn categories() -> Vec<CategoryInfo> {
+    CATALOGUE.iter().map(CategoryInfo::from).collect()
+}
+
+#[tauri::command]
+pub async fn reports_in_view(
+    state: State<'_, AppData>,
+    south: f64,
+    west: f64,
+    north: f64,
+    east: f64,
+    limit: u32,
+) -> Answer<Vec<ReportPin>> {
+    // A map zoomed far out reaches past the poles and round the world; the store's world does
+    // not.
+    let lat = |v: f64| v.clamp(-90.0, 90.0);
+    let lon = |v: f64| v.clamp(-180.0, 180.0);
+    let bbox = BoundingBox::new(lat(south), lon(west), lat(north), lon(east))
+        .map_err(|e| state.fail(e))?;
+    let query = ReportQuery {
+        bbox: Some(bbox),
+        limit: limit.min(MAX_PINS) as usize,
+        ..ReportQuery::default()
+    };
+    let found = state.store()?.query(&query).map_err(|e| state.fail(e))?;
+    Ok(found
+        .into_iter()
+        .map(|r| ReportPin {
+            id: r.id.to_string(),
+            lat: r.location.coord.lat(),
+            lon: r.location.coord.lon(),
+            kind: r.kind.into(),
+            status: r.status.into(),
+            category: r.category.to_string(),
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub async fn nearby_open(
+    state: State<'_, AppData>,
+    lat: f64,
+    lon: f64,
+    category: String,
+    radius_m: f64,
+) -> Answer<Vec<NearbyReport>> {
+    let centre = Coordinate::new(lat, lon).map_err(|e| state.fail(e))?;
+    let near = Near::new(centre, radius_m).map_err(|e| state.fail(e))?;
+    let category = category::lookup(&category).map_err(|e| state.fail(e))?;
+    let query = ReportQuery {
+        near: Some(near),
+        statuses: ronda_core::ReportStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .collect(),
+        category: Some(category.code()),
+        limit: NEARBY_LIMIT,
+        ..ReportQuery::default()
+    };
+    let found = state.store()?.query(&query).map_err(|e| state.fail(e))?;
+    Ok(found
+        .into_iter()
+        .map(|r| NearbyReport {
+            id: r.id.to_string(),
+            category: r.category.to_string(),
+            status: r.status.into(),
+            description: r.description,
+            distance_m: r.distance_m.unwrap_or_default(),
+            created_at: r.created_at.millis(),
+        })
+        .collect())
+}
+
+fn new_report(state: &AppData, draft: ReportDraft) -> Answer<NewReport> {
+    let captured_at = Timestamp::from_millis(draft.captured_at)
+        .map_err(|_| state.app_error(AppError::TimeOutOfRange(draft.captured_at)))?;
+    let location = Location {
+        coord: Coordinate::new(draft.lat, draft.lon).map_err(|e| state.fail(e))?,
+        // A point picked on the map has no accuracy of its own.
+        accuracy_m: Accuracy::metres(draft.accuracy_m.unwrap_or(0.0)).map_err(|e| state.fail(e))?,
+        source: draft.source.into(),
+        captured_at,
+    };
+    let description = draft
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(Description::parse)
+        .transpose()
+        .map_err(|e| state.fail(e))?;
+    Ok(NewReport::with_id(
+        ReportId::new(),
+        draft.kind.into(),
+        &draft.category,
+        location,
+        Timestamp::now(),
+    )
+    .map_err(|e| state.fail(e))?
+    .describe(description))
+}
+
+#[tauri::command]
+pub async fn create_report(state: State<'_, AppData>, draft: ReportDraft) -> Answer<CreatedReport> {
+    let report = new_report(&state, draft)?;
+    let mut store = state.store()?;
+    // A report belongs to the RT, RW or kelurahan its maker answers for, so it reaches that
+    // area's officials; without an account it stays unplaced until it is sent.
+    let roles = store
+        .session()
+        .map_err(|e| state.fail(e))?
+        .map(|s| s.roles)
+        .unwrap_or_default();
+    let report = report.in_area(ronda_core::home_area(&roles));
+    store.create_report(&report).map_err(|e| state.fail(e))?;
+    state.wake_sync.notify_one();
+    Ok(CreatedReport {
+        id: report.id().to_string(),
+    })
+}
+
+fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The photo's bytes are the raw request body; `x-report-id` names the report and
+/// `x-file-name` the file (percent-encoded UTF-8).
+#[tauri::command]
+pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> Answer<()> {
+    let bad = |why: &str| state.app_error(AppError::BadRequest(why.to_owned()));
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(bad("the photo must be the raw request body"));
+    };
+    let id: ReportId = header(&request, "x-report-id")
+        .ok_or_else(|| bad("the x-report-id header is missing"))?
+        .parse()
+        .map_err(|e| state.fail(e))?;
+    let file_name = header(&request, "x-file-name").map(|n| {
+        percent_encoding::percent_decode_str(n)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    // Refuse a photo for a report that is not here before spending a second decoding it.
+    if state
+        .store()?
+        .report(id)
+        .map_err(|e| state.fail(e))?
+        .is_none()
+    {
+        return Err(state.fail(ronda_client::StoreError::NotFound(id)));
+    }
+    let bytes = bytes.clone();
+    let processed = tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
+        .await
+        .map_err(|e| state.app_error(AppError::BadRequest(e.to_string())))?
+        .map_err(|error| {
+            state.fail(PhotoFailure {
+                file_name: file_name.clone(),
+                error,
+            })
+        })?;
+    let mut store = state.store()?;
+    let photo = store.put_photo(&processed).map_err(|e| state.fail(e))?;
+    store.add_photo(id, &photo).map_err(|error| {
+        state.fail(PhotoFailure {
+            file_name: file_name.clone(),
+            error,
+        })
+    })?;
+    Ok(())
+}
+
+/// Where a report stands on its way to the server, and why it was refused if it was.
+fn sync_state(delivery: &Delivery, signed_in: bool) -> (SyncState, Option<ErrorInfo>) {
+    let rejection = || {
+        delivery.rejection.as_ref().map(|r| ErrorInfo {
+            code: r.code.clone(),
+            message: r.message.clone(),
+        })
+    };
+    if delivery.create_rejected {
+        (SyncState::Rejected, rejection())
+    } else if delivery.waiting > 0 {
+        let state = if signed_in {
+            SyncState::WaitingForSignal
+        } else {
+            SyncState::SavedOnDevice
+        };
+        (state, None)
+    } else if delivery.rejection.is_some() {
+        (SyncState::Rejected, rejection())
+    } else {
+        (SyncState::Sent, None)
+    }
+}
+
+#[tauri::command]
+pub async fn my_reports(state: State<'_, AppData>) -> Answer<Vec<MyReport>> {
+    let store = state.store()?;
+    let signed_in = store.session().map_err(|e| state.fail(e))?.is_some();
+    let mine = store.my_reports().map_err(|e| state.fail(e))?;
+    Ok(mine
+        .into_iter()
+        .map(|r| {
+            let (sync, rejection) = sync_state(&r.delivery, signed_in);
+            MyReport {
+                id: r.id.to_string(),
+                category: r.category.to_string(),
+                kind: r.kind.into(),
+                status: r.status.into(),
+                description: r.description,
+                created_at: r.created_at.millis(),
+                sync,
+                rejection,
+                photos_total_bytes: r.photo_bytes,
+                photos_sent_bytes: r.photo_bytes_uploaded,
+            }
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub async fn report_detail(state: State<'_, AppData>, id: String) -> Answer<ReportDetail> {
+    let id: ReportId = id.parse().map_err(|e| state.fail(e))?;
+    let store = state.store()?;
+    let not_found = || state.fail(ronda_client::StoreError::NotFound(id));
+    let report = store
+        .report(id)
+        .map_err(|e| state.fail(e))?
+        .ok_or_else(not_found)?;
+    let history = store
+        .report_history(id)
+        .map_err(|e| state.fail(e))?
+        .ok_or_else(not_found)?;
+    let delivery = store.delivery(id).map_err(|e| state.fail(e))?;
+    let signed_in = store.session().map_err(|e| state.fail(e))?.is_some();
+    let (sync, rejection) = sync_state(&delivery, signed_in);
+    let photos = report
+        .photos()
+        .iter()
+        .map(|p| PhotoInfo {
+            sha256: p.sha256.to_string(),
+            width: p.width,
+            height: p.height,
+            data_url: store.blobs().get(&p.thumb_sha256).ok().map(|jpeg| {
+                format!(
+                    "data:image/jpeg;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(jpeg)
+                )
+            }),
+        })
+        .collect();
+    let timeline = history
+        .into_iter()
+        .map(|e| {
+            let (what, detail) = match e.event {
+                HistoryEvent::Created => ("created".to_owned(), None),
+                HistoryEvent::PhotoAdded => ("photo".to_owned(), None),
+                HistoryEvent::Sent => ("sent".to_owned(), None),
+                HistoryEvent::Edited => ("edit".to_owned(), None),
+                HistoryEvent::Rejected(r) => ("rejected".to_owned(), Some(r.message)),
+                HistoryEvent::Status(s) => (format!("status:{}", s.code()), None),
+            };
+            TimelineEntry {
+                at: e.at.millis(),
+                what,
+                detail,
+            }
+        })
+        .collect();
+    let location = report.location();
+    let source = LocationSource::from(location.source);
+    Ok(ReportDetail {
+        id: report.id().to_string(),
+        category: report.category().to_string(),
+        kind: report.kind().into(),
+        status: report.status.into(),
+        description: report.description().map(|d| d.as_str().to_owned()),
+        lat: location.coord.lat(),
+        lon: location.coord.lon(),
+        accuracy_m: (source != LocationSource::MapPick).then(|| location.accuracy_m.get()),
+        source,
+        created_at: report.created_at().millis(),
+        area: report.area().map(ToString::to_string),
+        photos,
+        timeline,
+        sync,
+        rejection,
+    })
+}
+
+/// What the engine reports as it goes, in the terms the tracker needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EngineProgress {
+    uploading: bool,
+    done: bool,
+    photos_done: usize,
+    photo_bytes_done: u64,
+    photo_bytes_total: u64,
+    ops_sent: usize,
+    reports_received: usize,
+}
+
+impl From<Progress> for EngineProgress {
+    fn from(p: Progress) -> Self {
+        // The engine's phase type is not exported; its JSON code is its stable name.
+        let phase = serde_json::to_value(p.phase).unwrap_or_default();
+        Self {
+            uploading: phase == "uploading",
+            done: phase == "done",
+            photos_done: p.photos_done,
+            photo_bytes_done: p.photo_bytes_done,
+            photo_bytes_total: p.photo_bytes_total,
+            ops_sent: p.ops_sent,
+            reports_received: p.reports_received,
+        }
+    }
+}
+
+/// Turns the engine's progress into the UI's `sync-progress` payloads.
+#[derive(Debug, Default)]
+struct ProgressTracker {
+    /// Bytes of the photos finished in this round.
+    finished_bytes: u64,
+    photos_done: usize,
+    current_total: u64,
+    last: Option<SyncProgress>,
+}
+
+impl ProgressTracker {
+    fn observe(&mut self, p: EngineProgress) -> Option<SyncProgress> {
+        if p.photos_done > self.photos_done {
+            self.finished_bytes += self.current_total;
+            self.photos_done = p.photos_done;
+        }
+        self.current_total = p.photo_bytes_total;
+        let phase = if p.done {
+            // The round's end is told once, after the engine returns, whether it went well or
+            // not.
+            return None;
+        } else if p.uploading {
+            SyncPhase::Photos
+        } else if p.ops_sent == 0 && p.reports_received == 0 {
+            SyncPhase::Push
+        } else {
+            SyncPhase::Pull
+        };
+        let bytes_sent = self.finished_bytes
+            + match phase {
+                SyncPhase::Photos => p.photo_bytes_done,
+                _ => 0,
+            };
+        let progress = SyncProgress {
+            phase,
+            ops_sent: p.ops_sent as u64,
+            ops_received: p.reports_received as u64,
+            bytes_sent,
+            // The engine does not count the bytes it receives.
+            bytes_received: 0,
+        };
+        self.last = Some(progress);
+        Some(progress)
+    }
+
+    fn done(&self) -> SyncProgress {
+        SyncProgress {
+            phase: SyncPhase::Done,
+            ..self.last.unwrap_or(SyncProgress {
+                phase: SyncPhase::Done,
+                ops_sent: 0,
+                ops_received: 0,
+                bytes_sent: 0,
+                bytes_received: 0,
+            })
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppData>) -> Answer<SyncOutcome> {
+    sync_round(&state).await
+}
+
+/// One sync with the server, as the button and the background both run it: progress goes to
+/// the UI as events; a failure of the network is an outcome, not an error.
+pub(crate) async fn sync_round(state: &AppData) -> Answer<SyncOutcome> {
+    let lang = state.lang();
+    let mut store = state.own_store()?;
+    let session = store
+        .session()
+        .map_err(|e| state.fail(e))?
+        .ok_or_else(|| state.fail(SyncError::NotSignedIn))?;
+    let mut slot = state.syncer.lock().await;
+    let fresh = slot.as_ref().is_none_or(|s| {
+        s.server != session.server_url || s.device != session.device_id || s.lang != lang
+    });
+    if fresh {
+        *slot = Some(SyncerFor {
+            server: session.server_url.clone(),
+            device: session.device_id,
+            lang,
+            syncer: Syncer::new(&session, lang.into()).map_err(|e| sync_failure(state, e))?,
+        });
+    }
+    let syncer = &mut slot.as_mut().expect("set above").syncer;
+    let mut tracker = ProgressTracker::default();
+    let result = {
+        let tracker = &mut tracker;
+        syncer
+            .sync(&mut store, &mut move |p| {
+                if let Some(progress) = tracker.observe(p.into()) {
+                    state.emit_progress(progress);
+                }
+            })
+            .await
+    };
+    if result.is_ok() {
+        keep_outline(state, syncer, &session).await;
+    }
+    state.emit_progress(tracker.done());
+    let at = Timestamp::now().millis();
+    Ok(match result {
+        Ok(summary) => SyncOutcome {
+            ok: true,
+            sent: summary.ops_accepted as u64,
+            received: summary.reports_received as u64,
+            error: None,
+            at,
+        },
+        Err(e) => {
+            let sofar = tracker.done();
+            let failed = sync_failure(state, e);
+            SyncOutcome {
+                ok: false,
+                sent: sofar.ops_sent,
+                received: sofar.ops_received,
+                error: Some(ErrorInfo {
+                    code: failed.code,
+                    message: failed.message,
+                }),
+                at,
+            }
+        }
+    })
+}
+
+#[tauri::command]
+pub async fn set_settings(
+    state: State<'_, AppData>,
+    lang: Lang,
+    large_text: bool,
+) -> Answer<AppState> {
+    state.update_settings(|s| {
+        s.lang = lang;
+        s.large_text = large_text;
+    })?;
+    state.app_state()
+}
+
+#[tauri::command]
+pub async fn set_server(state: State<'_, AppData>, server: String) -> Answer<AppState> {
+    let server = normalise_server(&server);
+    Api::new(&server, state.core_lang()).map_err(|e| state.fail(e))?;
+    let mut syncer = state.syncer.lock().await;
+    {
+        let mut store = state.store()?;
+        let mut session = store
+            .session()
+            .map_err(|e| state.fail(e))?
+            .ok_or_else(|| state.fail(SyncError::NotSignedIn))?;
+        if session.server_url != server {
+            session.server_url = server;
+            // A new address may be a new server: cursors start again (reports stay).
+            store.set_session(&session).map_err(|e| state.fail(e))?;
+        }
+    }
+    *syncer = None;
+    drop(syncer);
+    state.app_state()
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppData>, force: bool) -> Answer<AppState> {
+    // A sync under way ends first: it must not write the account's data back afterwards.
+    let mut syncer = state.syncer.lock().await;
+    {
+        let mut store = state.store()?;
+        let unsent_ops = sync::sign_out_check(&store).map_err(|e| state.fail(e))?;
+        if unsent_ops > 0 && !force {
+            let reports = store.unsent_reports().map_err(|e| state.fail(e))?;
+            return Err(state.app_error(AppError::UnsentWork(reports.max(1))));
+        }
+        store.sign_out().map_err(|e| state.fail(e))?;
+    }
+    *syncer = None;
+    drop(syncer);
+    state.update_settings(|s| s.local = false)?;
+    state.app_state()
+}
+
+#[tauri::command]
+pub async fn kelurahan_outline(state: State<'_, AppData>) -> Answer<Option<GeoJsonFeature>> {
+    let session = state.store()?.session().map_err(|e| state.fail(e))?;
+    let Some(kelurahan) = session.as_ref().and_then(home_kelurahan) else {
+        return Ok(None);
+    };
+    // Saved beside the store by the first sync that could fetch it.
+    let path = outline_path(&state.dirs().data, &kelurahan.to_string());
+    Ok(std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok()))
+}
+
+/// The kelurahan whose outline the map shows: the one the person's roles lie in.
+fn home_kelurahan(session: &Session) -> Option<KelurahanCode> {
+    session
+        .roles
+        .iter()
+        .flat_map(|r| r.areas())
+        .find_map(|a| a.kelurahan())
+}
+
+/// Fetches the home kelurahan's outline once and keeps it beside the store. A failure costs
+/// only the outline on the map, and the next sync tries again.
+async fn keep_outline(state: &AppData, syncer: &Syncer, session: &Session) {
+    let Some(kelurahan) = home_kelurahan(session) else {
+        return;
+    };
+    let path = outline_path(&state.dirs().data, &kelurahan.to_string());
+    if path.exists() {
+        return;
+    }
+    let Ok(feature) = syncer.kelurahan_outline(kelurahan).await else {
+        return;
+    };
+    // Written whole or not at all: a half-written file would be a broken outline.
+    let partial = path.with_extension("part");
+    let saved = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&partial, feature))
+        .and_then(|()| std::fs::rename(&partial, &path));
+    if saved.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(
+        stage: &str,
+        photos_done: usize,
+        done: u64,
+        total: u64,
+        ops: usize,
+    ) -> EngineProgress {
+        EngineProgress {
+            uploading: stage == "uploading",
+            done: stage == "done",
+            photos_done,
+            photo_bytes_done: done,
+            photo_bytes_total: total,
+            ops_sent: ops,
+            reports_received: 0,
+        }
+    }
+
+    #[test]
+    fn progress_counts_photo_bytes_across_photos_and_ends_with_done() {
+        let mut t = ProgressTracker::default();
+        let seen: Vec<SyncProgress> = [
+            engine("uploading", 0, 0, 1000, 0),
+            engine("uploading", 0, 600, 1000, 0),
+            engine("uploading", 1, 0, 300, 0),
+            engine("uploading", 1, 300, 300, 0),
+            engine("syncing", 2, 300, 300, 0),
+            engine("syncing", 2, 300, 300, 1),
+            engine("done", 2, 300, 300, 1),
+        ]
+        .into_iter()
+        .filter_map(|p| t.observe(p))
+        .collect();
+        let bytes: Vec<u64> = seen.iter().map(|p| p.bytes_sent).collect();
+        assert_eq!(bytes, [0, 600, 1000, 1300, 1300, 1300]);
+        let phases: Vec<SyncPhase> = seen.iter().map(|p| p.phase).collect();
+        use SyncPhase::*;
+        assert_eq!(phases, [Photos, Photos, Photos, Photos, Push, Pull]);
+        let done = t.done();
+        assert_eq!(
+            (done.phase, done.ops_sent, done.bytes_sent),
+            (Done, 1, 1300)
+        );
+    }
+
+    #[test]
+    fn sync_state_puts_a_refused_report_first_and_a_local_one_on_the_device() {
+        let rejected = ronda_client::store::Rejection {
+            code: "FORBIDDEN_ROLE".into(),
+            message: "no".into(),
+        };
+        let waiting = Delivery {
+            waiting: 1,
+            ..Delivery::default()
+        };
+        assert_eq!(sync_state(&waiting, false).0, SyncState::SavedOnDevice);
+        assert_eq!(sync_state(&waiting, true).0, SyncState::WaitingForSignal);
+        let refused = Delivery {
+            create_rejected: true,
+            rejection: Some(rejected.clone()),
+            ..Delivery::default()
+        };
+        let (s, why) = sync_state(&refused, true);
+        assert_eq!(s, SyncState::Rejected);
+        assert_eq!(why.unwrap().code, "FORBIDDEN_ROLE");
+        let sent = Delivery {
+            accepted: 2,
+            ..Delivery::default()
+        };
+        assert_eq!(sync_state(&sent, true), (SyncState::Sent, None));
+    }
+}

@@ -1,0 +1,480 @@
+//! The types that cross the IPC boundary, as the UI sees them (`ui/src/ipc/commands.ts` is the
+//! contract). Each is exported to `ui/src/ipc/bindings/<Name>.ts` by ts-rs when the tests run;
+//! `tests/bindings.rs` fails when the committed files differ from what these types generate.
+//!
+//! Times are milliseconds since 1970 (UTC) and counts are plain numbers on the TypeScript side;
+//! optional values are `T | null` and always present. The enums mirror ronda-core's, with the
+//! same codes (core stays free of TypeScript concerns).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use ronda_core::category::Category;
+
+/// The language of the app's words and of every error message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl From<Lang> for ronda_core::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Id => ronda_core::Lang::Id,
+            Lang::En => ronda_core::Lang::En,
+        }
+    }
+}
+
+impl From<ronda_core::Lang> for Lang {
+    fn from(l: ronda_core::Lang) -> Self {
+        match l {
+            ronda_core::Lang::Id => Lang::Id,
+            ronda_core::Lang::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum ReportKind {
+    Laporan,
+    Rawan,
+    Audit,
+}
+
+impl From<ReportKind> for ronda_core::ReportKind {
+    fn from(k: ReportKind) -> Self {
+        match k {
+            ReportKind::Laporan => ronda_core::ReportKind::Laporan,
+            ReportKind::Rawan => ronda_core::ReportKind::Rawan,
+            ReportKind::Audit => ronda_core::ReportKind::Audit,
+        }
+    }
+}
+
+impl From<ronda_core::ReportKind> for ReportKind {
+    fn from(k: ronda_core::ReportKind) -> Self {
+        match k {
+            ronda_core::ReportKind::Laporan => ReportKind::Laporan,
+            ronda_core::ReportKind::Rawan => ReportKind::Rawan,
+            ronda_core::ReportKind::Audit => ReportKind::Audit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum ReportStatus {
+    Baru,
+    Diverifikasi,
+    Ditolak,
+    Duplikat,
+    BukanWewenang,
+    Didisposisikan,
+    Diproses,
+    Selesai,
+    Dikonfirmasi,
+    DibukaKembali,
+    DitutupTidakDiperbaiki,
+}
+
+impl From<ronda_core::ReportStatus> for ReportStatus {
+    fn from(s: ronda_core::ReportStatus) -> Self {
+        use ronda_core::ReportStatus as S;
+        match s {
+            S::Baru => ReportStatus::Baru,
+            S::Diverifikasi => ReportStatus::Diverifikasi,
+            S::Ditolak => ReportStatus::Ditolak,
+            S::Duplikat => ReportStatus::Duplikat,
+            S::BukanWewenang => ReportStatus::BukanWewenang,
+            S::Didisposisikan => ReportStatus::Didisposisikan,
+            S::Diproses => ReportStatus::Diproses,
+            S::Selesai => ReportStatus::Selesai,
+            S::Dikonfirmasi => ReportStatus::Dikonfirmasi,
+            S::DibukaKembali => ReportStatus::DibukaKembali,
+            S::DitutupTidakDiperbaiki => ReportStatus::DitutupTidakDiperbaiki,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum LocationSource {
+    Gps,
+    Network,
+    MapPick,
+    Sms,
+}
+
+impl From<LocationSource> for ronda_core::LocationSource {
+    fn from(s: LocationSource) -> Self {
+        match s {
+            LocationSource::Gps => ronda_core::LocationSource::Gps,
+            LocationSource::Network => ronda_core::LocationSource::Network,
+            LocationSource::MapPick => ronda_core::LocationSource::MapPick,
+            LocationSource::Sms => ronda_core::LocationSource::Sms,
+        }
+    }
+}
+
+impl From<ronda_core::LocationSource> for LocationSource {
+    fn from(s: ronda_core::LocationSource) -> Self {
+        match s {
+            ronda_core::LocationSource::Gps => LocationSource::Gps,
+            ronda_core::LocationSource::Network => LocationSource::Network,
+            ronda_core::LocationSource::MapPick => LocationSource::MapPick,
+            ronda_core::LocationSource::Sms => LocationSource::Sms,
+        }
+    }
+}
+
+/// Who uses the app on this device: nobody yet (first run), someone without an account (reports
+/// stay on the phone), or a signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum AccountState {
+    None,
+    Local,
+    SignedIn {
+        server: String,
+        user_name: String,
+        // The role's code (`ketua_rt`, `lurah`, …).
+        role: String,
+        // The role's area code, when the role has one.
+        area: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct AppState {
+    pub account: AccountState,
+    pub lang: Lang,
+    pub large_text: bool,
+    #[ts(type = "number | null")]
+    pub last_sync_at: Option<i64>,
+    // Changes saved on this device that the server has not confirmed.
+    #[ts(type = "number")]
+    pub pending_ops: u64,
+}
+
+/// One category of the catalogue, in catalogue order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct CategoryInfo {
+    pub code: String,
+    pub kinds: Vec<ReportKind>,
+    pub name_id: String,
+    pub name_en: String,
+    pub emergency: bool,
+    pub icon: String,
+}
+
+impl From<&Category> for CategoryInfo {
+    fn from(c: &Category) -> Self {
+        Self {
+            code: c.code.to_owned(),
+            kinds: c.kinds.iter().copied().map(ReportKind::from).collect(),
+            name_id: c.name_id.to_owned(),
+            name_en: c.name_en.to_owned(),
+            emergency: c.emergency,
+            icon: c.icon.to_owned(),
+        }
+    }
+}
+
+/// How every command fails: a stable code, a message in the session's language, and a count
+/// where a command says so (`UNSENT_WORK`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct CommandError {
+    pub code: String,
+    pub message: String,
+    #[ts(type = "number | null")]
+    pub count: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct CreatedReport {
+    pub id: String,
+}
+
+/// A code and a message for people, e.g. why the server refused a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+/// An area's boundary as a GeoJSON Feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum GeoJsonFeature {
+    Feature {
+        geometry: GeoJsonGeometry,
+        #[ts(type = "{ [key in string]?: string | number | boolean | null } | null")]
+        properties: Option<serde_json::Map<String, serde_json::Value>>,
+    },
+}
+
+/// Longitude, latitude pairs, as GeoJSON has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum GeoJsonGeometry {
+    Polygon {
+        coordinates: Vec<Vec<Vec<f64>>>,
+    },
+    MultiPolygon {
+        coordinates: Vec<Vec<Vec<Vec<f64>>>>,
+    },
+}
+
+/// Where a report made on this device is on its way to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum SyncState {
+    /// On the phone only: no account to send it with.
+    SavedOnDevice,
+    /// Signed in; it goes with the next sync.
+    WaitingForSignal,
+    Sent,
+    /// The server refused it (or a change to it); the reason is in `rejection`.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct MyReport {
+    pub id: String,
+    pub category: String,
+    pub kind: ReportKind,
+    pub status: ReportStatus,
+    pub description: Option<String>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    pub sync: SyncState,
+    pub rejection: Option<ErrorInfo>,
+    #[ts(type = "number")]
+    pub photos_total_bytes: u64,
+    #[ts(type = "number")]
+    pub photos_sent_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct NearbyReport {
+    pub id: String,
+    pub category: String,
+    pub status: ReportStatus,
+    pub description: Option<String>,
+    pub distance_m: f64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct PhotoInfo {
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    // The thumbnail as a `data:image/jpeg;base64,…` URL; null when it is not on this device.
+    pub data_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ReportDetail {
+    pub id: String,
+    pub category: String,
+    pub kind: ReportKind,
+    pub status: ReportStatus,
+    pub description: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    // Null for a point picked on the map.
+    pub accuracy_m: Option<f64>,
+    pub source: LocationSource,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    pub area: Option<String>,
+    pub photos: Vec<PhotoInfo>,
+    // Oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub sync: SyncState,
+    pub rejection: Option<ErrorInfo>,
+}
+
+/// A new report as the UI's report flow made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ReportDraft {
+    pub kind: ReportKind,
+    pub category: String,
+    pub lat: f64,
+    pub lon: f64,
+    // Null for a point picked on the map.
+    pub accuracy_m: Option<f64>,
+    pub source: LocationSource,
+    // When the position was taken (the fix's time, or when the point was picked).
+    #[ts(type = "number")]
+    pub captured_at: i64,
+    pub description: Option<String>,
+}
+
+/// A report as a map pin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ReportPin {
+    pub id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub kind: ReportKind,
+    pub status: ReportStatus,
+    pub category: String,
+}
+
+/// How a sync round ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct SyncOutcome {
+    pub ok: bool,
+    // Changes the server accepted.
+    #[ts(type = "number")]
+    pub sent: u64,
+    // Reports that came from the server.
+    #[ts(type = "number")]
+    pub received: u64,
+    pub error: Option<ErrorInfo>,
+    #[ts(type = "number")]
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum SyncPhase {
+    Photos,
+    Push,
+    Pull,
+    Done,
+}
+
+/// The payload of the `sync-progress` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    #[ts(type = "number")]
+    pub ops_sent: u64,
+    #[ts(type = "number")]
+    pub ops_received: u64,
+    #[ts(type = "number")]
+    pub bytes_sent: u64,
+    #[ts(type = "number")]
+    pub bytes_received: u64,
+}
+
+/// One line of a report's history. `what`: `created`, `sent`, `status:<status code>`,
+/// `rejected` (`detail` = the reason), `edit`, `photo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct TimelineEntry {
+    #[ts(type = "number")]
+    pub at: i64,
+    pub what: String,
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mirrors speak the same codes as ronda-core, variant for variant.
+    #[test]
+    fn mirrored_enums_serialise_like_core() {
+        let same = |a: serde_json::Value, b: serde_json::Value| assert_eq!(a, b);
+        for l in ronda_core::Lang::ALL {
+            same(serde_json::json!(l), serde_json::json!(Lang::from(l)));
+            assert_eq!(ronda_core::Lang::from(Lang::from(l)), l);
+        }
+        for k in ronda_core::ReportKind::ALL {
+            same(serde_json::json!(k), serde_json::json!(ReportKind::from(k)));
+            assert_eq!(ronda_core::ReportKind::from(ReportKind::from(k)), k);
+        }
+        for s in ronda_core::ReportStatus::ALL {
+            same(
+                serde_json::json!(s),
+                serde_json::json!(ReportStatus::from(s)),
+            );
+        }
+        for s in ronda_core::LocationSource::ALL {
+            same(
+                serde_json::json!(s),
+                serde_json::json!(LocationSource::from(s)),
+            );
+            assert_eq!(ronda_core::LocationSource::from(LocationSource::from(s)), s);
+        }
+    }
+
+    #[test]
+    fn tagged_shapes_are_the_contracts() {
+        assert_eq!(
+            serde_json::to_value(AccountState::SignedIn {
+                server: "https://ronda.example.org".into(),
+                user_name: "Pak Budi".into(),
+                role: "ketua_rt".into(),
+                area: None,
+            })
+            .unwrap(),
+            serde_json::json!({"kind": "signedIn", "server": "https://ronda.example.org",
+                               "userName": "Pak Budi", "role": "ketua_rt", "area": null})
+        );
+        assert_eq!(
+            serde_json::to_value(AccountState::Local).unwrap(),
+            serde_json::json!({"kind": "local"})
+        );
+        let feature: GeoJsonFeature = serde_json::from_value(serde_json::json!({
+            "type": "Feature",
+            "properties": {"name": "Gambir"},
+            "geometry": {"type": "Polygon", "coordinates": [[[106.8, -6.2], [106.9, -6.2], [106.9, -6.1], [106.8, -6.2]]]}
+        }))
+        .unwrap();
+        let back = serde_json::to_value(&feature).unwrap();
+        assert_eq!(back["type"], "Feature");
+        assert_eq!(back["geometry"]["type"], "Polygon");
+        assert_eq!(back["properties"]["name"], "Gambir");
+    }
+}

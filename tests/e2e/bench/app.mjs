@@ -1,0 +1,234 @@
+// The app's benchmarks, on the real binary under Xvfb through tauri-driver and WebKitWebDriver:
+// cold start to an interactive map, idle memory, and frame times while panning and zooming,
+// each with an empty store (the baseline) and with 5,000 reports in view. `scripts/bench-app`
+// builds everything and sets the environment read here; it prints one JSON object.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+
+const need = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run scripts/bench-app`);
+  return value;
+};
+const APP = need('RONDA_APP_BIN');
+const CLI = need('RONDA_CLI_BIN');
+const WORK = need('RONDA_BENCH_WORK');
+const PORT = Number(need('RONDA_E2E_DRIVER_PORT'));
+const STARTS = Number(process.env.RONDA_BENCH_STARTS ?? 5);
+const PINS = 5000;
+const IDLE_SECONDS = 10;
+
+/** 5,000 reports scattered over the map's opening view (Monas at zoom 12 on a 360 px screen). */
+function pinsFile() {
+  const categories = ['banjir', 'fasilitas-umum-rusak', 'jalan-rusak', 'parkir-liar', 'pju-mati',
+    'pkl-trotoar', 'pohon-tumbang', 'saluran-tersumbat', 'sampah-menumpuk'];
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = [];
+  for (let i = 0; i < PINS; i++) {
+    lines.push(JSON.stringify({
+      category: categories[i % categories.length],
+      lat: -6.1754 + (random() - 0.5) * 0.12,
+      lon: 106.8272 + (random() - 0.5) * 0.06,
+      accuracy_m: 8,
+      source: 'gps',
+      description: `Laporan uji ${i + 1}`,
+    }));
+  }
+  const file = path.join(WORK, 'pins.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** A device folder: the app opens on the map (used without an account), its store holding
+ *  `reports` from the file, if any. */
+function device(name, reports) {
+  const root = path.join(WORK, name);
+  const data = path.join(root, 'data', 'id.ronda.app');
+  const config = path.join(root, 'config', 'id.ronda.app');
+  mkdirSync(data, { recursive: true });
+  mkdirSync(config, { recursive: true });
+  writeFileSync(path.join(config, 'settings.json'), JSON.stringify({ lang: 'id', largeText: false, local: true }));
+  if (reports) execFileSync(CLI, ['--db', path.join(data, 'ronda.db'), 'import', reports], { stdio: 'ignore' });
+  return { XDG_DATA_HOME: path.join(root, 'data'), XDG_CONFIG_HOME: path.join(root, 'config') };
+}
+
+function startDriver(env) {
+  const driver = spawn(need('RONDA_TAURI_DRIVER'), ['--port', String(PORT), '--native-driver', need('RONDA_NATIVE_DRIVER')], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  return driver;
+}
+
+async function session() {
+  return remote({
+    hostname: '127.0.0.1',
+    port: PORT,
+    logLevel: 'error',
+    connectionRetryCount: 20,
+    connectionRetryTimeout: 30000,
+    capabilities: { 'tauri:options': { application: APP }, 'wdio:enforceWebDriverClassic': true },
+  });
+}
+
+/** From asking for the app to the map showing every pin in view (the first load drawn). */
+async function coldStart() {
+  const started = performance.now();
+  const browser = await session();
+  const map = await browser.$('[data-testid="home-map"][data-pins]');
+  await map.waitForExist({ timeout: 60000, interval: 10 });
+  const ms = performance.now() - started;
+  const pins = Number(await map.getAttribute('data-pins'));
+  return { browser, ms, pins };
+}
+
+/** The app's processes: the binary and every process below it (WebKit's web and network
+ *  processes). */
+function appProcesses() {
+  const parents = new Map();
+  const commands = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(pid), Number(fields[1]));
+      commands.set(Number(pid), readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const roots = [...commands].filter(([, cmd]) => cmd === APP).map(([pid]) => pid);
+  const all = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (all.has(parent) && !all.has(pid)) {
+        all.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...all];
+}
+
+/** Resident and proportional memory of the app and its WebKit processes, in MB. */
+function memory() {
+  let rss = 0;
+  let pss = 0;
+  const pids = appProcesses();
+  for (const pid of pids) {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+  }
+  return { processes: pids.length, rssMb: +(rss / 1024).toFixed(1), pssMb: +(pss / 1024).toFixed(1) };
+}
+
+const pointer = (actions) => [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }];
+
+/** Three drags across the map and two zooms in and out by double-click, as a thumb would, with
+ *  every frame's duration recorded in the page. */
+async function frameTimes(browser) {
+  await browser.execute(() => {
+    const w = window;
+    w.__frames = [];
+    w.__recording = true;
+    let last = performance.now();
+    const tick = (t) => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const drag = (dx, dy) => {
+    const moves = [];
+    for (let i = 1; i <= 15; i++) {
+      moves.push({ type: 'pointerMove', duration: 30, x: 180 + Math.round((dx * i) / 15), y: 380 + Math.round((dy * i) / 15), origin: 'viewport' });
+    }
+    return pointer([
+      { type: 'pointerMove', duration: 0, x: 180, y: 380, origin: 'viewport' },
+      { type: 'pointerDown', button: 0 },
+      ...moves,
+      { type: 'pointerUp', button: 0 },
+    ]);
+  };
+  const doubleClick = pointer([
+    { type: 'pointerMove', duration: 0, x: 180, y: 380, origin: 'viewport' },
+    { type: 'pointerDown', button: 0 },
+    { type: 'pointerUp', button: 0 },
+    { type: 'pointerDown', button: 0 },
+    { type: 'pointerUp', button: 0 },
+  ]);
+  for (const [dx, dy] of [[120, 0], [-60, 140], [-60, -140]]) {
+    await browser.performActions(drag(dx, dy));
+    await browser.pause(400);
+  }
+  for (let i = 0; i < 2; i++) {
+    await browser.performActions(doubleClick);
+    await browser.pause(700);
+  }
+  await browser.releaseActions();
+  // Zoom back out with the zoom control, then let the last redraw finish.
+  for (let i = 0; i < 2; i++) {
+    await (await browser.$('.leaflet-control-zoom-out')).click();
+    await browser.pause(700);
+  }
+  await browser.pause(500);
+  const frames = await browser.execute(() => {
+    const w = window;
+    w.__recording = false;
+    return w.__frames.slice(1);
+  });
+  const sorted = [...frames].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const round = (v) => +v.toFixed(1);
+  return {
+    frames: frames.length,
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    p99Ms: round(at(0.99)),
+    maxMs: round(sorted.at(-1)),
+    over50Ms: frames.filter((f) => f > 50).length,
+    pinsAfter: Number(await (await browser.$('[data-testid="home-map"]')).getAttribute('data-pins')),
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function scenario(name, reports) {
+  const env = device(name, reports);
+  const driver = startDriver(env);
+  try {
+    const starts = [];
+    let result = {};
+    // The first start creates nothing (the store exists) but warms the disk cache: not counted.
+    for (let i = 0; i <= STARTS; i++) {
+      const { browser, ms, pins } = await coldStart();
+      if (i > 0) starts.push(ms);
+      if (i === STARTS) {
+        await sleep(IDLE_SECONDS * 1000);
+        const idle = memory();
+        const frames = await frameTimes(browser);
+        result = { pins, idle, frames };
+      }
+      await browser.deleteSession();
+      await sleep(500);
+    }
+    const round = (v) => Math.round(v);
+    return { ...result, coldStartMs: { median: round(median(starts)), max: round(Math.max(...starts)), runs: starts.map(round) } };
+  } finally {
+    driver.kill();
+    await sleep(300);
+  }
+}
+
+const empty = await scenario('empty', null);
+const full = await scenario('pins', pinsFile());
+if (full.pins !== PINS) throw new Error(`expected ${PINS} pins in view, the map drew ${full.pins}`);
+console.log(JSON.stringify({ empty, pins5000: full }, null, 2));

@@ -1,0 +1,195 @@
+// An RT head's first day with the real app: sign in against a real ronda-server on loopback,
+// report with the server down (the report waits), bring the server back, sync (the report is
+// sent and on the server), switch language. Phone-sized screenshots of each main screen are
+// saved as test artifacts.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+
+const serverBin = process.env.RONDA_SERVER_BIN;
+const areasFile = process.env.RONDA_E2E_AREAS;
+const dataDir = process.env.RONDA_E2E_SERVER_DATA;
+const shots = process.env.RONDA_E2E_ARTIFACTS;
+const RT = '{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}';
+const LURAH = '{"role":"lurah","kelurahan":"31.71.01.1001"}';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+const env = (port) => ({ ...process.env, RONDA_DATA_DIR: dataDir, RONDA_LISTEN: `127.0.0.1:${port}` });
+
+const addUser = (name, role) =>
+  execFileSync(serverBin, ['user', 'add', '--name', name, '--role', role], { env: env(0) })
+    .toString()
+    .trim()
+    .split(/\s+/)
+    .find((word) => /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(word));
+
+async function startServer(port) {
+  const child = spawn(serverBin, ['serve'], { env: env(port), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const deadline = Date.now() + 15000;
+  while (!out.includes('listening on')) {
+    if (Date.now() > deadline) throw new Error(`the server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+async function stopServer(child) {
+  child.kill('SIGTERM');
+  if (child.exitCode === null) await once(child, 'exit');
+}
+
+const byId = (id) => $(`[data-testid="${id}"]`);
+
+async function shot(name) {
+  mkdirSync(shots, { recursive: true });
+  await browser.saveScreenshot(path.join(shots, `${name}.png`));
+}
+
+async function syncStateOf(reportId) {
+  const item = await $(`[data-testid="my-report-item"][data-report-id="${reportId}"]`);
+  await item.waitForExist();
+  return item.getAttribute('data-sync-state');
+}
+
+describe('an RT head reports with no signal, and the report arrives once there is one', () => {
+  let server;
+  let port;
+  let lurahCode;
+  let reportId;
+
+  before(async () => {
+    port = await freePort();
+    const rtCode = addUser('Pak RT', RT);
+    lurahCode = addUser('Ibu Lurah', LURAH);
+    if (!rtCode || !lurahCode) throw new Error('user add printed no activation code');
+    // Jakarta's real kelurahan, so the app can fetch its outline.
+    execFileSync(serverBin, ['area', 'import', areasFile], { env: env(0) });
+    server = await startServer(port);
+
+    await byId('first-run').waitForDisplayed();
+    await shot('01-first-run');
+    await byId('firstrun-server').setValue(`http://127.0.0.1:${port}`);
+    await byId('firstrun-code').setValue(rtCode);
+    await byId('firstrun-activate').click();
+    await byId('map-home').waitForDisplayed({ timeout: 30000 });
+  });
+
+  after(async () => {
+    if (server && server.exitCode === null) await stopServer(server);
+  });
+
+  it('signs in and shows the map with the Lapor button', async () => {
+    await expect(byId('lapor')).toBeDisplayed();
+    await shot('02-map-home');
+  });
+
+  it('saves a report on the phone while the server is down; it waits for a signal', async () => {
+    await stopServer(server);
+    await byId('lapor').click();
+    await byId('report-flow').waitForDisplayed();
+    await byId('category-jalan-rusak').waitForDisplayed();
+    await shot('03-report-what');
+    await byId('category-jalan-rusak').click();
+
+    // On a desktop the map is the normal way to say where.
+    await byId('map-pick-map').waitForDisplayed();
+    await shot('04-report-where');
+    await byId('map-pick-confirm').click();
+
+    await byId('description').waitForDisplayed();
+    await byId('description').setValue('Jalan berlubang di depan musala, dalam 20 cm');
+    await shot('05-report-proof');
+    await byId('save').click();
+    const saved = await byId('saved-confirmation');
+    await saved.waitForDisplayed();
+    reportId = await saved.getAttribute('data-report-id');
+    expect(reportId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await shot('06-report-saved');
+    // It is on the map at once, as a pin.
+    await byId('saved-map').click();
+    await $('[data-testid="home-map"][data-pins="1"]').waitForExist();
+
+    await byId('tab-reports').click();
+    await byId('my-reports').waitForDisplayed();
+    await byId('sync-now').click();
+    await $('[data-testid="sync-result"][data-ok="false"]').waitForDisplayed({ timeout: 30000 });
+    expect(await syncStateOf(reportId)).toBe('waitingForSignal');
+    await shot('07-my-reports-waiting');
+  });
+
+  it('sends the report once the server is back, and the server has it', async () => {
+    server = await startServer(port);
+    await byId('sync-now').click();
+    await $('[data-testid="sync-result"][data-ok="true"]').waitForDisplayed({ timeout: 60000 });
+    await browser.waitUntil(async () => (await syncStateOf(reportId)) === 'sent', {
+      timeout: 30000,
+      timeoutMsg: 'the report never showed as sent',
+    });
+    await shot('08-my-reports-sent');
+
+    // The lurah of the kelurahan, on another device, receives it from the server.
+    const base = `http://127.0.0.1:${port}/v1`;
+    const signedIn = await fetch(`${base}/auth/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: lurahCode, device_name: 'HP Bu Lurah' }),
+    }).then((r) => r.json());
+    const pulled = await fetch(`${base}/sync`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${signedIn.access_token}`,
+        'accept-encoding': 'identity',
+      },
+      body: '{}',
+    }).then((r) => r.json());
+    const ids = (pulled.reports ?? []).map((r) => r.report.id);
+    expect(ids).toContain(reportId);
+    const received = pulled.reports.find((r) => r.report.id === reportId).report;
+    expect(received.area).toBe('31.71.01.1001/RW 003/RT 007');
+  });
+
+  it('shows the RT head’s kelurahan outline on the map once it has synced', async () => {
+    await byId('tab-map').click();
+    await $('[data-testid="home-map"][data-outline="on"]').waitForExist({ timeout: 30000 });
+    await shot('09-map-with-outline');
+    await byId('tab-reports').click();
+    await byId('my-reports').waitForDisplayed();
+  });
+
+  it('shows the report with its timeline', async () => {
+    await $(`[data-testid="my-report-item"][data-report-id="${reportId}"]`).click();
+    await byId('report-detail').waitForDisplayed();
+    await expect(byId('timeline')).toBeDisplayed();
+    await shot('10-report-detail');
+  });
+
+  it('switches to English and back', async () => {
+    await byId('tab-settings').click();
+    await byId('settings').waitForDisplayed();
+    await shot('11-settings-id');
+    const tab = byId('tab-map');
+    const before = await tab.getText();
+    await byId('language-select').selectByAttribute('value', 'en');
+    await browser.waitUntil(async () => (await tab.getText()) !== before, {
+      timeoutMsg: 'the language did not change',
+    });
+    expect(await tab.getText()).toMatch(/map/i);
+    await shot('12-settings-en');
+    await byId('language-select').selectByAttribute('value', 'id');
+    await browser.waitUntil(async () => (await tab.getText()) === before);
+  });
+});
