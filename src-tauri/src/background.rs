@@ -16,6 +16,9 @@ const AFTER_START: Duration = Duration::from_secs(5);
 const WHILE_WAITING: Duration = Duration::from_secs(60);
 /// With nothing to send: to receive what others did.
 const WHILE_IDLE: Duration = Duration::from_secs(15 * 60);
+/// How long the person must have left their reports alone before a round starts: long enough
+/// for the report flow to add its photos after saving.
+const QUIET: Duration = Duration::from_secs(10);
 
 /// Runs a sync round now and then for as long as the app runs. A failed round (no signal, a
 /// server down) is the normal case on 2G, and only means trying again later.
@@ -27,6 +30,12 @@ pub fn keep_syncing<R: Runtime>(app: AppHandle<R>) {
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
                 () = state.wake_sync.notified() => {}
+            }
+            while let Some(left) = QUIET
+                .checked_sub(state.quiet_for())
+                .filter(|d| !d.is_zero())
+            {
+                tokio::time::sleep(left).await;
             }
             let signed_in = state
                 .store()

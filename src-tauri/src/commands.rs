@@ -208,6 +208,7 @@ pub async fn create_report(state: State<'_, AppData>, draft: ReportDraft) -> Ans
         .unwrap_or_default();
     let report = report.in_area(ronda_core::home_area(&roles));
     store.create_report(&report).map_err(|e| state.fail(e))?;
+    state.edited();
     state.wake_sync.notify_one();
     Ok(CreatedReport {
         id: report.id().to_string(),
@@ -244,6 +245,8 @@ pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> An
     {
         return Err(state.fail(ronda_client::StoreError::NotFound(id)));
     }
+    // Decoding a big photo takes seconds on a cheap phone: the flow is still busy with it.
+    state.edited();
     let bytes = bytes.clone();
     let processed = tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
         .await
@@ -254,6 +257,7 @@ pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> An
                 error,
             })
         })?;
+    state.edited();
     let mut store = state.store()?;
     let photo = store.put_photo(&processed).map_err(|e| state.fail(e))?;
     store.add_photo(id, &photo).map_err(|error| {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use ronda_client::Store;
 use ronda_client::sync::Syncer;
@@ -48,6 +49,8 @@ pub struct AppData {
     pub syncer: tokio::sync::Mutex<Option<SyncerFor>>,
     /// Wakes the background sync early: something new waits to be sent.
     pub wake_sync: tokio::sync::Notify,
+    /// When the person last added to a report on this device (see [`AppData::quiet_for`]).
+    last_edit: Mutex<Option<Instant>>,
     progress: ProgressSink,
 }
 
@@ -83,6 +86,7 @@ impl AppData {
             settings,
             syncer: tokio::sync::Mutex::new(None),
             wake_sync: tokio::sync::Notify::new(),
+            last_edit: Mutex::new(None),
             progress,
         }
     }
@@ -141,6 +145,18 @@ impl AppData {
             return Err(self.fail(e.clone()));
         }
         Store::open(self.dirs.db()).map_err(|e| self.fail(e))
+    }
+
+    /// Notes that the person just created a report or added a photo to one.
+    pub fn edited(&self) {
+        *lock(&self.last_edit) = Some(Instant::now());
+    }
+
+    /// How long since the last edit. The report flow saves a report and then adds its photos
+    /// one by one; a background sync waits for a quiet moment so it does not send the report
+    /// between the two (a sent report takes no more photos).
+    pub fn quiet_for(&self) -> Duration {
+        lock(&self.last_edit).map_or(Duration::MAX, |at| at.elapsed())
     }
 
     pub fn emit_progress(&self, p: SyncProgress) {

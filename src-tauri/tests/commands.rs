@@ -10,9 +10,9 @@ use tauri::http::{HeaderMap, HeaderValue};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
-use tauri::{App, Listener, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Listener, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-use ronda_app_lib::{COMMANDS, Dirs, SYNC_PROGRESS_EVENT};
+use ronda_app_lib::{AppData, COMMANDS, Dirs, SYNC_PROGRESS_EVENT};
 
 struct TestApp {
     app: App<MockRuntime>,
@@ -621,4 +621,26 @@ fn sign_in_report_with_a_photo_and_sync_with_progress_events() {
     let s = t.ok("sign_out", json!({"force": false}));
     assert_eq!(s["account"], json!({"kind": "none"}));
     assert_eq!(t.ok("my_reports", json!({})), json!([]));
+}
+
+#[test]
+fn saving_a_report_and_adding_its_photos_hold_the_background_sync_back() {
+    let root = tempfile::tempdir().unwrap();
+    let t = TestApp::new(root.path());
+    let state = t.app.state::<AppData>();
+    assert_eq!(
+        state.quiet_for(),
+        std::time::Duration::MAX,
+        "nothing edited yet"
+    );
+    t.ok("use_without_account", json!({}));
+    let id = t.create(MONAS.0, MONAS.1, "jalan-rusak");
+    assert!(state.quiet_for() < std::time::Duration::from_secs(5));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before_photo = state.quiet_for();
+    assert_eq!(t.attach(&id, "bukti.jpg", jpeg(800, 600)), Ok(Value::Null));
+    assert!(
+        state.quiet_for() < before_photo,
+        "adding a photo counts as editing"
+    );
 }
