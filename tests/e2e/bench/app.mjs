@@ -130,10 +130,15 @@ function memory() {
 }
 
 const pointer = (actions) => [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }];
+/** WebDriver's reference to an element, as an action's origin: positions are then relative to
+ *  its centre. */
+const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Three drags across the map and two zooms in and out by double-click, as a thumb would, with
- *  every frame's duration recorded in the page. */
+/** Three drags across the map, two zooms in by double-click and two more drags, as a thumb
+ *  would, with every frame's duration recorded in the page. */
 async function frameTimes(browser) {
+  const map = await browser.$('[data-testid="home-map"]');
+  const origin = { [ELEMENT_KEY]: map.elementId };
   await browser.execute(() => {
     const w = window;
     w.__frames = [];
@@ -149,23 +154,23 @@ async function frameTimes(browser) {
   const drag = (dx, dy) => {
     const moves = [];
     for (let i = 1; i <= 15; i++) {
-      moves.push({ type: 'pointerMove', duration: 30, x: 180 + Math.round((dx * i) / 15), y: 380 + Math.round((dy * i) / 15), origin: 'viewport' });
+      moves.push({ type: 'pointerMove', duration: 30, x: Math.round((dx * i) / 15), y: Math.round((dy * i) / 15), origin });
     }
     return pointer([
-      { type: 'pointerMove', duration: 0, x: 180, y: 380, origin: 'viewport' },
+      { type: 'pointerMove', duration: 0, x: 0, y: 0, origin },
       { type: 'pointerDown', button: 0 },
       ...moves,
       { type: 'pointerUp', button: 0 },
     ]);
   };
   const doubleClick = pointer([
-    { type: 'pointerMove', duration: 0, x: 180, y: 380, origin: 'viewport' },
+    { type: 'pointerMove', duration: 0, x: 0, y: 0, origin },
     { type: 'pointerDown', button: 0 },
     { type: 'pointerUp', button: 0 },
     { type: 'pointerDown', button: 0 },
     { type: 'pointerUp', button: 0 },
   ]);
-  for (const [dx, dy] of [[120, 0], [-60, 140], [-60, -140]]) {
+  for (const [dx, dy] of [[80, 0], [-40, 100], [-40, -100]]) {
     await browser.performActions(drag(dx, dy));
     await browser.pause(400);
   }
@@ -173,12 +178,12 @@ async function frameTimes(browser) {
     await browser.performActions(doubleClick);
     await browser.pause(700);
   }
-  await browser.releaseActions();
-  // Zoom back out with the zoom control, then let the last redraw finish.
-  for (let i = 0; i < 2; i++) {
-    await (await browser.$('.leaflet-control-zoom-out')).click();
-    await browser.pause(700);
+  // And pan again at the closer zoom, then let the last redraw finish.
+  for (const [dx, dy] of [[-80, 0], [40, -100]]) {
+    await browser.performActions(drag(dx, dy));
+    await browser.pause(400);
   }
+  await browser.releaseActions();
   await browser.pause(500);
   const frames = await browser.execute(() => {
     const w = window;
@@ -195,7 +200,7 @@ async function frameTimes(browser) {
     p99Ms: round(at(0.99)),
     maxMs: round(sorted.at(-1)),
     over50Ms: frames.filter((f) => f > 50).length,
-    pinsAfter: Number(await (await browser.$('[data-testid="home-map"]')).getAttribute('data-pins')),
+    pinsAfter: Number(await map.getAttribute('data-pins')),
   };
 }
 
@@ -214,7 +219,9 @@ async function scenario(name, reports) {
       if (i === STARTS) {
         await sleep(IDLE_SECONDS * 1000);
         const idle = memory();
-        const frames = await frameTimes(browser);
+        // The gesture run is not reliable yet (the map element goes stale mid-gesture): a failure
+        // there is reported, and the start and memory figures still stand.
+        const frames = await frameTimes(browser).catch((e) => ({ failed: String(e.message ?? e).split('\n')[0] }));
         result = { pins, idle, frames };
       }
       await browser.deleteSession();
