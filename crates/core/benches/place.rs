@@ -4,46 +4,18 @@
 //! `cargo bench -p ronda-core --bench place`; the data is read from `../shared/data` beside the
 //! repository, or from `RONDA_SHARED_DATA`.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use support::{Rng, jakarta_file};
 
 use ronda_core::place::{KelurahanIndex, Placement};
 use ronda_core::{Accuracy, Coordinate};
 
 const INDEX_POINTS: usize = 100_000;
 const SCAN_POINTS: usize = 2_000;
-
-fn jakarta_file() -> PathBuf {
-    let shared = std::env::var_os("RONDA_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let file = shared.join("jakarta/kelurahan.geojson");
-    assert!(
-        file.exists(),
-        "{} is missing: the real data lives beside the repository (set RONDA_SHARED_DATA)",
-        file.display()
-    );
-    file
-}
-
-/// SplitMix64, seeded, so every run measures the same points.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn between(&mut self, low: f64, high: f64) -> f64 {
-        let unit = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        low + unit * (high - low)
-    }
-}
 
 /// Points over mainland Jakarta's bounding box, with a phone-like accuracy of 3 to 50 m.
 fn fixes(n: usize) -> Vec<(Coordinate, Accuracy)> {

@@ -2,28 +2,17 @@
 //! repository; `RONDA_SHARED_DATA` points elsewhere). Every answer of the index is checked
 //! against the brute-force scan over every polygon.
 
+mod support;
+
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::OnceLock;
+use support::{Rng, jakarta_file};
 
 use geo::{BoundingRect, Contains, InteriorPoint, Intersects, MultiPolygon, Point, Polygon};
 use proptest::prelude::*;
 use ronda_core::place::{KelurahanIndex, Placement, multi_polygon_from_geojson};
 use ronda_core::{Accuracy, Coordinate, KelurahanCode};
 use serde_json::Value;
-
-fn jakarta_file() -> PathBuf {
-    let shared = std::env::var_os("RONDA_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let file = shared.join("jakarta/kelurahan.geojson");
-    assert!(
-        file.exists(),
-        "{} is missing: the real data lives beside the repository (set RONDA_SHARED_DATA)",
-        file.display()
-    );
-    file
-}
 
 fn geojson() -> &'static Value {
     static GEOJSON: OnceLock<Value> = OnceLock::new();
@@ -52,24 +41,6 @@ fn boundaries() -> &'static [(KelurahanCode, MultiPolygon<f64>)] {
 fn index() -> &'static KelurahanIndex {
     static INDEX: OnceLock<KelurahanIndex> = OnceLock::new();
     INDEX.get_or_init(|| KelurahanIndex::from_feature_collection(geojson()).unwrap())
-}
-
-/// SplitMix64: a seeded generator, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn between(&mut self, low: f64, high: f64) -> f64 {
-        let unit = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        low + unit * (high - low)
-    }
 }
 
 fn at(lat: f64, lon: f64) -> Coordinate {

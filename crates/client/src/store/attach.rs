@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use ronda_core::report::ReportError;
 use ronda_core::{Coded, Lang, Op, OpBody, PhotoRef, ReportId};
 
-use super::reports::unreadable;
+use super::reports::{insert_photo_row, unreadable};
 use super::{Store, StoreError};
 
 /// Why a photo could not be added to a report.
@@ -101,22 +101,7 @@ impl Store {
         let insert = || -> Result<(), StoreError> {
             tx.prepare_cached("UPDATE outbox SET body = ?2 WHERE seq = ?1")?
                 .execute(params![op_seq, body])?;
-            tx.prepare_cached(
-                "INSERT INTO photo (report_seq, position, sha256, thumb_sha256, width, height, bytes, exif_lat, exif_lon, taken_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                seq,
-                position as i64,
-                photo.sha256.as_str(),
-                photo.thumb_sha256.as_str(),
-                photo.width,
-                photo.height,
-                photo.bytes as i64,
-                photo.exif_position.map(|c| c.lat()),
-                photo.exif_position.map(|c| c.lon()),
-                photo.taken_at.map(|t| t.millis()),
-            ])?;
+            insert_photo_row(&tx, seq, position, photo)?;
             for name in [&photo.sha256, &photo.thumb_sha256] {
                 let size = std::fs::metadata(self.blobs.path_of(name))?.len();
                 tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?

@@ -110,24 +110,35 @@ pub(super) fn insert_row(tx: &Transaction<'_>, report: &NewReport) -> Result<i64
             .execute(params![seq, search::index_terms(d.as_str()).join(" ")])?;
     }
     for (position, p) in report.photos().iter().enumerate() {
-        tx.prepare_cached(
-                "INSERT INTO photo (report_seq, position, sha256, thumb_sha256, width, height, bytes, exif_lat, exif_lon, taken_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                seq,
-                position as i64,
-                p.sha256.as_str(),
-                p.thumb_sha256.as_str(),
-                p.width,
-                p.height,
-                p.bytes as i64,
-                p.exif_position.map(|c| c.lat()),
-                p.exif_position.map(|c| c.lon()),
-                p.taken_at.map(|t| t.millis()),
-            ])?;
+        insert_photo_row(tx, seq, position, p)?;
     }
     Ok(seq)
+}
+
+/// The row of the report's `position`-th photo.
+pub(super) fn insert_photo_row(
+    tx: &Transaction<'_>,
+    report_seq: i64,
+    position: usize,
+    p: &PhotoRef,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO photo (report_seq, position, sha256, thumb_sha256, width, height, bytes, exif_lat, exif_lon, taken_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        report_seq,
+        position as i64,
+        p.sha256.as_str(),
+        p.thumb_sha256.as_str(),
+        p.width,
+        p.height,
+        p.bytes as i64,
+        p.exif_position.map(|c| c.lat()),
+        p.exif_position.map(|c| c.lon()),
+        p.taken_at.map(|t| t.millis()),
+    ])?;
+    Ok(())
 }
 
 impl Store {
