@@ -273,6 +273,7 @@ async fn run_case(dir: &Path, actions: &[Action]) {
                         );
                     }
                 }
+                other => unreachable!("this run makes creates and edits only: {other:?}"),
             }
         }
         assert!(

@@ -605,6 +605,9 @@ fn every_error_speaks_both_languages() {
         StoreError::AlreadyExists(ReportId::new()),
         StoreError::NotFound(ReportId::new()),
         StoreError::Invalid("category pelecehan does not fit".into()),
+        StoreError::SignedOut,
+        StoreError::Denied(ronda_core::authz::Denied::OutsideArea),
+        StoreError::Lifecycle(ronda_core::lifecycle::LifecycleError::AlreadySupported),
         StoreError::Unreadable("status \"hilang\"".into()),
         StoreError::Migration("no such table: report".into()),
         StoreError::Io(std::io::Error::from(std::io::ErrorKind::StorageFull)),
@@ -624,6 +627,9 @@ fn every_error_speaks_both_languages() {
             | StoreError::AlreadyExists(_)
             | StoreError::NotFound(_)
             | StoreError::Invalid(_)
+            | StoreError::SignedOut
+            | StoreError::Denied(_)
+            | StoreError::Lifecycle(_)
             | StoreError::Unreadable(_)
             | StoreError::Migration(_)
             | StoreError::Io(_)
@@ -650,6 +656,9 @@ fn every_error_speaks_both_languages() {
             "REPORT_ALREADY_EXISTS",
             "REPORT_NOT_FOUND",
             "OP_INVALID",
+            "SIGNED_OUT",
+            "FORBIDDEN_OUTSIDE_AREA",
+            "SUPPORT_ALREADY",
             "STORE_UNREADABLE",
             "STORE_MIGRATION_FAILED",
             "STORE_DISK_FULL",
@@ -659,11 +668,11 @@ fn every_error_speaks_both_languages() {
     );
     // A full disk reached through a file error reads the same as through SQLite.
     assert_eq!(
-        errors[12].message(Lang::Id),
+        errors[15].message(Lang::Id),
         StoreError::DiskFull.message(Lang::Id)
     );
     assert_eq!(
-        errors[12].message(Lang::En),
+        errors[15].message(Lang::En),
         StoreError::DiskFull.message(Lang::En)
     );
 }

@@ -3,67 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use serde_json::Value;
-
 mod live;
-use live::LiveServer as Server;
-
-struct Device {
-    db: PathBuf,
-}
-
-impl Device {
-    fn new(dir: &Path, name: &str) -> Self {
-        Self {
-            db: dir.join(name).join("ronda.db"),
-        }
-    }
-
-    /// Runs `ronda --json …` on a blocking thread and returns (exit code, stdout as JSON).
-    async fn run(&self, args: &[&str]) -> (i32, Value) {
-        let db = self.db.clone();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        tokio::task::spawn_blocking(move || {
-            let out = Command::cargo_bin("ronda")
-                .unwrap()
-                .env_clear()
-                .env("RONDA_DB", &db)
-                .arg("--json")
-                .args(&args)
-                .output()
-                .unwrap();
-            let stdout = String::from_utf8(out.stdout).unwrap();
-            let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::String(stdout));
-            (out.status.code().unwrap(), value)
-        })
-        .await
-        .unwrap()
-    }
-
-    async fn ok(&self, args: &[&str]) -> Value {
-        let (code, v) = self.run(args).await;
-        assert_eq!(code, 0, "ronda {args:?}: {v}");
-        v
-    }
-
-    async fn login(&self, server: &Server, code: &str) {
-        self.ok(&["login", "--server", &server.url(), "--code", code])
-            .await;
-    }
-
-    async fn ids(&self) -> Vec<String> {
-        let list = self.ok(&["report", "list", "--limit", "1000"]).await;
-        let mut ids: Vec<String> = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
-    }
-}
+use live::{CliDevice as Device, LiveServer as Server};
 
 fn photo(dir: &Path) -> PathBuf {
     let img = image::RgbImage::from_fn(1200, 900, |x, y| {
@@ -312,4 +253,51 @@ async fn concurrent_offline_edits_converge_and_the_losing_value_is_kept() {
         lost.contains(&"Lubang besar, dalam 20 cm") && lost.contains(&"Lubang kecil"),
         "{losers:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_claimed_in_the_wrong_kelurahan_is_refiled_by_its_point_on_every_device() {
+    use ronda_server::storage::Storage;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("server")).await;
+    let areas = ronda_server::areas::builtin();
+    server
+        .storage
+        .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
+        .await
+        .unwrap();
+    let warga = Device::new(dir.path(), "warga");
+    warga
+        .login(&server, &server.code("Rina", r#"{"role":"warga"}"#).await)
+        .await;
+    let lurah = Device::new(dir.path(), "lurah");
+    lurah
+        .login(&server, &server.code("Ibu Lurah", LURAH).await)
+        .await;
+
+    // The point is in Gambir; the resident picked Cideng.
+    let made = warga
+        .ok(&[
+            "report",
+            "create",
+            "-c",
+            "sampah-menumpuk",
+            "--lat",
+            "-6.17612",
+            "--lon",
+            "106.82301",
+            "--area",
+            "31.71.01.1002",
+        ])
+        .await;
+    let id = made["id"].as_str().unwrap();
+    warga.ok(&["sync"]).await;
+    lurah.ok(&["sync"]).await;
+    for d in [&warga, &lurah] {
+        let shown = d.ok(&["report", "show", id]).await;
+        assert_eq!(shown["area"], "31.71.01.1001", "{shown}");
+    }
+    let h = warga.ok(&["report", "history", id]).await;
+    assert_eq!(h["place_flag"]["why"], "claim_differs", "{h}");
+    assert_eq!(h["place_flag"]["claimed"], "31.71.01.1002");
 }

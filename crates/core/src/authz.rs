@@ -1,10 +1,13 @@
 //! Who may do what, where. One table for every backend and for the app: the server enforces it
 //! per op; the app uses it to offer only what is allowed.
 
+use crate::agency::AgencyCode;
 use crate::area::AreaCode;
 use crate::i18n::{Coded, Lang};
 use crate::id::UserId;
-use crate::op::OpKind;
+use crate::lifecycle::ActionKind;
+use crate::op::OpBody;
+use crate::report::ReportStatus;
 use crate::role::{Role, RoleAssignment};
 
 /// The person behind a request, as the server's records say (never as the payload says).
@@ -21,6 +24,8 @@ pub struct Target<'a> {
     pub area: Option<&'a AreaCode>,
     /// Who made the report.
     pub reporter: UserId,
+    /// The body the report is with now (none before it is handed over).
+    pub agency: Option<AgencyCode>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +34,12 @@ pub enum Denied {
     NotYourReport,
     #[error("your role does not allow this")]
     RoleNotAllowed,
+    #[error("you do not hold the role you act as")]
+    RoleNotHeld,
+    #[error("the report is outside your area")]
+    OutsideArea,
+    #[error("the report is not with your agency")]
+    NotYourAgency,
 }
 
 impl Coded for Denied {
@@ -36,6 +47,9 @@ impl Coded for Denied {
         match self {
             Denied::NotYourReport => "FORBIDDEN_NOT_YOUR_REPORT",
             Denied::RoleNotAllowed => "FORBIDDEN_ROLE",
+            Denied::RoleNotHeld => "FORBIDDEN_ROLE_NOT_HELD",
+            Denied::OutsideArea => "FORBIDDEN_OUTSIDE_AREA",
+            Denied::NotYourAgency => "FORBIDDEN_NOT_YOUR_AGENCY",
         }
     }
     fn message(&self, lang: Lang) -> String {
@@ -48,6 +62,18 @@ impl Coded for Denied {
                 "peran Anda tidak mengizinkan ini",
                 "your role does not allow this",
             ),
+            Denied::RoleNotHeld => lang.pick(
+                "Anda tidak memegang peran yang dipakai untuk tindakan ini",
+                "you do not hold the role you act as",
+            ),
+            Denied::OutsideArea => lang.pick(
+                "laporan ini di luar wilayah Anda",
+                "this report is outside your area",
+            ),
+            Denied::NotYourAgency => lang.pick(
+                "laporan ini tidak sedang ditangani instansi Anda",
+                "this report is not with your agency",
+            ),
         }
         .into()
     }
@@ -58,16 +84,19 @@ fn edits_in_area(role: Role) -> bool {
     matches!(role, Role::Lurah | Role::Camat | Role::Admin)
 }
 
-/// May `actor` apply an op of `kind` to `target`?
+/// May `actor` apply `op` to `target`?
 ///
 /// | op | who |
 /// |---|---|
 /// | `report.create` | anyone signed in, anywhere: reporting is never restricted |
 /// | `report.update` | the reporter; a lurah, camat or admin whose area holds the report |
-pub fn authorize(actor: &Actor, kind: OpKind, target: Target<'_>) -> Result<(), Denied> {
-    match kind {
-        OpKind::CreateReport => Ok(()),
-        OpKind::UpdateReport => {
+/// | `report.support` | anyone signed in (the lifecycle refuses the reporter's own) |
+/// | `report.act` | the role the act names, as far as [`reach`] says |
+pub fn authorize(actor: &Actor, op: &OpBody, target: Target<'_>) -> Result<(), Denied> {
+    match op {
+        OpBody::CreateReport(_) | OpBody::Support(_) => Ok(()),
+        OpBody::Act(act) => authorize_act(actor, act.as_role, act.action.kind(), target),
+        OpBody::UpdateReport(_) => {
             if target.reporter == actor.user {
                 return Ok(());
             }
@@ -84,10 +113,125 @@ pub fn authorize(actor: &Actor, kind: OpKind, target: Target<'_>) -> Result<(), 
     }
 }
 
+/// How far a role's permission for one action reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Nobody,
+    /// Reports the person made.
+    OwnReport,
+    /// Reports the person made, and reports in the RT or RW they head.
+    OwnOrArea,
+    /// Reports in the area the role covers.
+    Area,
+    /// Reports in the area the role covers that are with the person's agency (for a lurah, the
+    /// kelurahan office).
+    Agency,
+}
+
+/// The lifecycle's permission table: which role may take which action, and how far.
+///
+/// | action | warga | ketua RT/RW | lurah | camat | petugas SKPD | admin |
+/// |---|---|---|---|---|---|---|
+/// | verify, reject, mark duplicate, dispose | – | – | area | area | – | area |
+/// | reroute | – | – | area | area | agency | area |
+/// | start work, resolve | – | – | agency | – | agency | area |
+/// | close unfixed | – | – | agency | area | agency | area |
+/// | confirm, reopen | own | own or area | own | own | own | area |
+pub fn reach(role: Role, action: ActionKind) -> Reach {
+    use ActionKind as A;
+    match (role, action) {
+        (Role::Admin, _) => Reach::Area,
+        (
+            Role::Lurah | Role::Camat,
+            A::Verify | A::Reject | A::MarkDuplicate | A::Dispose | A::Reroute,
+        ) => Reach::Area,
+        (Role::PetugasSkpd, A::Reroute | A::StartWork | A::Resolve | A::CloseUnfixed) => {
+            Reach::Agency
+        }
+        (Role::Lurah, A::StartWork | A::Resolve | A::CloseUnfixed) => Reach::Agency,
+        (Role::Camat, A::CloseUnfixed) => Reach::Area,
+        (Role::KetuaRt | Role::KetuaRw, A::Confirm | A::Reopen) => Reach::OwnOrArea,
+        (_, A::Confirm | A::Reopen) => Reach::OwnReport,
+        _ => Reach::Nobody,
+    }
+}
+
+fn agency_of(assignment: &RoleAssignment) -> Option<AgencyCode> {
+    match assignment {
+        RoleAssignment::PetugasSkpd(scope) => Some(scope.agency()),
+        RoleAssignment::Lurah { .. } => Some(AgencyCode::Kelurahan),
+        _ => None,
+    }
+}
+
+fn reaches(
+    actor: &Actor,
+    assignment: &RoleAssignment,
+    action: ActionKind,
+    target: Target<'_>,
+) -> Result<(), Denied> {
+    let covers = target.area.is_some_and(|area| assignment.covers(area));
+    match reach(assignment.role(), action) {
+        Reach::Nobody => Err(Denied::RoleNotAllowed),
+        Reach::OwnReport if target.reporter == actor.user => Ok(()),
+        Reach::OwnReport => Err(Denied::NotYourReport),
+        Reach::OwnOrArea if target.reporter == actor.user || covers => Ok(()),
+        Reach::OwnOrArea => Err(Denied::NotYourReport),
+        Reach::Area if covers => Ok(()),
+        Reach::Area => Err(Denied::OutsideArea),
+        Reach::Agency if !covers => Err(Denied::OutsideArea),
+        Reach::Agency if target.agency.is_some() && target.agency == agency_of(assignment) => {
+            Ok(())
+        }
+        Reach::Agency => Err(Denied::NotYourAgency),
+    }
+}
+
+/// May `actor`, acting as `as_role`, take `action` on `target`? The role must be one they hold;
+/// when they hold it in several places, any one that reaches the report will do.
+pub fn authorize_act(
+    actor: &Actor,
+    as_role: Role,
+    action: ActionKind,
+    target: Target<'_>,
+) -> Result<(), Denied> {
+    let mut verdict = Err(Denied::RoleNotHeld);
+    for a in actor.assignments.iter().filter(|a| a.role() == as_role) {
+        verdict = reaches(actor, a, action, target);
+        if verdict.is_ok() {
+            break;
+        }
+    }
+    verdict
+}
+
+/// Everything `actor` may do to a report in `status`, as (role, action) pairs: what the app
+/// offers.
+pub fn offered_actions(
+    actor: &Actor,
+    status: ReportStatus,
+    target: Target<'_>,
+) -> Vec<(Role, ActionKind)> {
+    let mut out = vec![];
+    for action in ActionKind::ALL {
+        if !action.from_states().contains(&status) {
+            continue;
+        }
+        let mut roles: Vec<Role> = actor.assignments.iter().map(|a| a.role()).collect();
+        roles.dedup();
+        if let Some(role) = roles
+            .into_iter()
+            .find(|r| authorize_act(actor, *r, action, target).is_ok())
+        {
+            out.push((role, action));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agency::AgencyCode;
     use crate::role::SkpdScope;
 
     #[test]
@@ -118,6 +262,23 @@ mod tests {
                 provinsi: crate::area::ProvinsiCode::DKI_JAKARTA,
             },
         ];
+        let loc = crate::location::Location {
+            coord: crate::location::Coordinate::new(-6.2, 106.8).unwrap(),
+            accuracy_m: crate::location::Accuracy::metres(5.0).unwrap(),
+            source: crate::location::LocationSource::Gps,
+            captured_at: crate::time::Timestamp::now(),
+        };
+        let new = crate::report::NewReport::new(crate::report::ReportKind::Laporan, "banjir", loc)
+            .unwrap();
+        let id = new.id();
+        let create = OpBody::CreateReport(new);
+        let update = OpBody::UpdateReport(crate::op::ReportPatch {
+            report: id,
+            category: None,
+            location: None,
+            description: Some(crate::text::Description::parse("dalam").unwrap()),
+        });
+        let support = OpBody::Support(crate::op::Support { report: id });
         for a in assignments {
             let role = a.role();
             let actor = Actor {
@@ -129,14 +290,17 @@ mod tests {
                 let theirs = Target {
                     area: Some(area),
                     reporter: someone_else,
+                    agency: None,
                 };
                 let mine = Target {
                     area: Some(area),
                     reporter: actor.user,
+                    agency: None,
                 };
-                assert!(authorize(&actor, OpKind::CreateReport, theirs).is_ok());
+                assert!(authorize(&actor, &create, theirs).is_ok());
+                assert!(authorize(&actor, &support, theirs).is_ok());
                 assert!(
-                    authorize(&actor, OpKind::UpdateReport, mine).is_ok(),
+                    authorize(&actor, &update, mine).is_ok(),
                     "{role:?} edits own"
                 );
                 let may_edit_others = match role {
@@ -144,7 +308,7 @@ mod tests {
                     Role::Admin => true,
                     _ => false,
                 };
-                let got = authorize(&actor, OpKind::UpdateReport, theirs);
+                let got = authorize(&actor, &update, theirs);
                 assert_eq!(got.is_ok(), may_edit_others, "{role:?} inside={is_inside}");
                 if let Err(e) = got {
                     assert_eq!(e.code(), "FORBIDDEN_NOT_YOUR_REPORT");

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::category::CategoryCode;
 use crate::hlc::Hlc;
 use crate::id::{OpId, ReportId};
+use crate::lifecycle::Act;
 use crate::location::Location;
 use crate::report::NewReport;
 use crate::text::Description;
@@ -19,15 +20,26 @@ pub enum OpKind {
     CreateReport,
     #[serde(rename = "report.update")]
     UpdateReport,
+    #[serde(rename = "report.act")]
+    Act,
+    #[serde(rename = "report.support")]
+    Support,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 2] = [OpKind::CreateReport, OpKind::UpdateReport];
+    pub const ALL: [OpKind; 4] = [
+        OpKind::CreateReport,
+        OpKind::UpdateReport,
+        OpKind::Act,
+        OpKind::Support,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             OpKind::CreateReport => "report.create",
             OpKind::UpdateReport => "report.update",
+            OpKind::Act => "report.act",
+            OpKind::Support => "report.support",
         }
     }
 
@@ -43,6 +55,17 @@ pub enum OpBody {
     CreateReport(NewReport),
     #[serde(rename = "report.update")]
     UpdateReport(ReportPatch),
+    /// A step in the report's lifecycle (see [`crate::lifecycle`]).
+    #[serde(rename = "report.act")]
+    Act(Act),
+    /// "Dukung": +1 on someone else's report instead of a new one.
+    #[serde(rename = "report.support")]
+    Support(Support),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Support {
+    pub report: ReportId,
 }
 
 impl OpBody {
@@ -50,6 +73,8 @@ impl OpBody {
         match self {
             OpBody::CreateReport(_) => OpKind::CreateReport,
             OpBody::UpdateReport(_) => OpKind::UpdateReport,
+            OpBody::Act(_) => OpKind::Act,
+            OpBody::Support(_) => OpKind::Support,
         }
     }
 
@@ -58,6 +83,8 @@ impl OpBody {
         match self {
             OpBody::CreateReport(r) => r.id(),
             OpBody::UpdateReport(p) => p.report,
+            OpBody::Act(a) => a.report,
+            OpBody::Support(s) => s.report,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! answers with a result per op and, per bucket, the reports changed after the cursor (at the
 //! version of each change), the new cursor and a checksum of the bucket at that cursor.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::agency::AgencyCode;
 use crate::area::{AreaCode, KecamatanCode, KelurahanCode, KotaCode, ProvinsiCode, RtRef, RwRef};
 use crate::category::{self, CategoryCode};
+use crate::filing::PlaceFlag;
 use crate::hlc::Stamp;
 use crate::i18n::{Coded, Lang};
 use crate::id::{OpId, ReportId, UserId};
+use crate::lifecycle::HistoryEntry;
 use crate::location::Location;
 use crate::op::{Op, OpBody, ReportPatch};
 use crate::report::{NewReport, ReportStatus};
@@ -213,6 +215,24 @@ pub struct ServerReport {
     pub losers: Vec<LosingValue>,
     pub updated_at: Timestamp,
     pub version: i64,
+    /// Every lifecycle step, oldest first; append-only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryEntry>,
+    /// The people who said "dukung", each once; never the reporter.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub supporters: BTreeSet<UserId>,
+    /// The body the report is with, once handed over or re-routed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencyCode>,
+    /// For a duplicate: the report it was merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<ReportId>,
+    /// For an original: the duplicates merged into it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<ReportId>,
+    /// Set when the server could not be sure of the report's kelurahan: the lurah confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_flag: Option<PlaceFlag>,
 }
 
 impl ServerReport {
@@ -229,6 +249,12 @@ impl ServerReport {
             losers: vec![],
             updated_at: now,
             version: 0,
+            history: vec![],
+            supporters: BTreeSet::new(),
+            agency: None,
+            duplicate_of: None,
+            merged: vec![],
+            place_flag: None,
         }
     }
 

@@ -283,3 +283,86 @@ proptest! {
         }
     }
 }
+
+fn fix(p: Coordinate, accuracy_m: f64) -> ronda_core::Location {
+    ronda_core::Location {
+        coord: p,
+        accuracy_m: Accuracy::metres(accuracy_m).unwrap(),
+        source: ronda_core::LocationSource::Gps,
+        captured_at: ronda_core::Timestamp::from_millis(1_796_000_000_000).unwrap(),
+    }
+}
+
+#[test]
+fn a_report_is_filed_in_the_kelurahan_of_its_point_and_a_claim_elsewhere_is_flagged() {
+    use ronda_core::AreaCode;
+    use ronda_core::filing::{PlaceFlag, file};
+    let area = |s: &str| s.parse::<AreaCode>().unwrap();
+    let elsewhere_rt = area("31.74.02.1003/RW 001/RT 001");
+    let mut clear = 0;
+    for (code, shape) in boundaries() {
+        let Some(p) = shape.interior_point() else {
+            continue;
+        };
+        let here = fix(at(p.y(), p.x()), 3.0);
+        if index()
+            .locate(here.coord, Some(here.accuracy_m))
+            .needs_confirmation()
+        {
+            continue;
+        }
+        clear += 1;
+        let own_rt = area(&format!("{code}/RW 003/RT 007"));
+        let kelurahan = AreaCode::Kelurahan(*code);
+        // A claim in the point's kelurahan stands; none, or a coarser one, gives the kelurahan.
+        assert_eq!(file(index(), &here, Some(&own_rt)).area, own_rt);
+        assert_eq!(file(index(), &here, Some(&own_rt)).flag, None);
+        assert_eq!(file(index(), &here, None).area, kelurahan);
+        let kota = AreaCode::Kota(code.kota());
+        assert_eq!(file(index(), &here, Some(&kota)).area, kelurahan);
+        // A claim in another kelurahan gives way to the point, for the lurah to confirm.
+        if elsewhere_rt.kelurahan() != Some(*code) {
+            let filed = file(index(), &here, Some(&elsewhere_rt));
+            assert_eq!(filed.area, kelurahan);
+            assert_eq!(
+                filed.flag,
+                Some(PlaceFlag::ClaimDiffers {
+                    claimed: elsewhere_rt,
+                    located: *code
+                })
+            );
+        }
+    }
+    assert!(
+        clear >= 260,
+        "only {clear} kelurahan had a clear interior point"
+    );
+
+    // At sea: the claim stands, or the nearest kelurahan; always flagged.
+    let sea = fix(at(-6.05, 106.85), 10.0);
+    let filed = file(index(), &sea, None);
+    let Some(PlaceFlag::OutsideEvery { nearest }) = filed.flag else {
+        panic!("{filed:?}")
+    };
+    assert_eq!(filed.area, AreaCode::Kelurahan(nearest));
+    assert_eq!(file(index(), &sea, Some(&elsewhere_rt)).area, elsewhere_rt);
+}
+
+#[test]
+fn a_report_within_its_accuracy_of_a_border_keeps_its_claim_and_is_flagged() {
+    use ronda_core::filing::{PlaceFlag, file};
+    let (code, shape) = &boundaries()[0];
+    let edge = shape.0[0].exterior().lines().next().unwrap();
+    let on_border = at(
+        (edge.start.y + edge.end.y) / 2.0,
+        (edge.start.x + edge.end.x) / 2.0,
+    );
+    let here = fix(on_border, 30.0);
+    let claim: ronda_core::AreaCode = format!("{code}/RW 001/RT 002").parse().unwrap();
+    let filed = file(index(), &here, Some(&claim));
+    assert_eq!(filed.area, claim);
+    assert!(
+        matches!(filed.flag, Some(PlaceFlag::NearBorder { .. })),
+        "{filed:?}"
+    );
+}

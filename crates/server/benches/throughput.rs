@@ -1079,9 +1079,16 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
                 ops: vec![],
                 cursors: dev.cursors.clone(),
             };
-            let resp = ronda_server::sync::sync(&st, dev.user, dev.device, req, Lang::Id)
-                .await
-                .unwrap();
+            let resp = ronda_server::sync::sync(
+                &st,
+                &Default::default(),
+                dev.user,
+                dev.device,
+                req,
+                Lang::Id,
+            )
+            .await
+            .unwrap();
             assert!(resp.pages.is_empty());
             1
         }
@@ -1106,6 +1113,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
             let cursors_now = cursors.lock().unwrap().clone();
             let resp = ronda_server::sync::sync(
                 &st,
+                &Default::default(),
                 dev.user,
                 dev.device,
                 SyncRequest {

@@ -177,11 +177,13 @@ pub async fn demo<S: Storage>(storage: &S) -> Result<Vec<(String, String)>, Stor
         .collect();
     let (refresh, _) = auth::new_refresh_token();
     let hash = auth::refresh_hash(&refresh);
+    // The demo files its reports where its data says.
+    let rules = crate::sync::Rules::default();
     storage
         .write(move |tx| {
             tx.insert_device(&device, &hash)?;
             for op in &ops {
-                crate::sync::apply_op(tx, &actor, device.id, op, now, Lang::Id)?;
+                crate::sync::apply_op(tx, &rules, &actor, device.id, op, now, Lang::Id)?;
             }
             Ok(())
         })

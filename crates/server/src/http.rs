@@ -33,6 +33,7 @@ pub struct AppState<S> {
     pub key: TokenKey,
     pub limits: Limits,
     rate: DefaultKeyedRateLimiter<DeviceId>,
+    places: crate::places::Places,
 }
 
 impl<S> std::fmt::Debug for AppState<S> {
@@ -52,6 +53,7 @@ impl<S> AppState<S> {
             key,
             limits,
             rate,
+            places: Default::default(),
         })
     }
 }
@@ -432,9 +434,25 @@ async fn sync<S: Storage>(
             ),
         });
     }
-    let mut response = crate::sync::sync(&app.storage, session.user, session.device, req, lang)
+    let places = app
+        .places
+        .current(&app.storage)
         .await
-        .map_err(|e: StorageError| ApiError::storage(e, lang))?;
+        .map_err(|e| ApiError::storage(e, lang))?;
+    let rules = crate::sync::Rules {
+        places,
+        ..Default::default()
+    };
+    let mut response = crate::sync::sync(
+        &app.storage,
+        &rules,
+        session.user,
+        session.device,
+        req,
+        lang,
+    )
+    .await
+    .map_err(|e: StorageError| ApiError::storage(e, lang))?;
     response.access = renewed_access(&app, session)
         .await
         .map_err(|e| ApiError::storage(e, lang))?;

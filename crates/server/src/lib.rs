@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 mod outline;
+pub mod places;
 pub mod storage;
 pub mod sync;
 mod upload_docs;

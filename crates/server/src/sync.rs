@@ -6,12 +6,17 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use ronda_core::authz::{self, Actor, Target};
+use std::sync::Arc;
+
 use ronda_core::category;
+use ronda_core::filing;
+use ronda_core::kewenangan::Kewenangan;
+use ronda_core::lifecycle::{self, Action, FieldRules, LifecycleError};
 use ronda_core::sync::{
     BucketId, BucketPage, Echo, OpResult, ServerReport, SyncRequest, SyncResponse, accept,
     report_buckets, session_buckets,
 };
-use ronda_core::{Coded, DeviceId, Lang, Op, OpBody, ReportId, Timestamp, UserId};
+use ronda_core::{Coded, DeviceId, KelurahanIndex, Lang, Op, OpBody, ReportId, Timestamp, UserId};
 
 use crate::storage::{Change, RecordedOp, Result, Storage, StorageError, WriteTx};
 
@@ -66,6 +71,8 @@ fn body_hash(op: &Op) -> [u8; 32] {
 pub struct Applied {
     pub result: OpResult,
     pub change: Option<(ReportId, i64, i64)>,
+    /// Whether the device can rebuild the change from its own op (see [`Echo`]).
+    pub echo: bool,
 }
 
 impl Applied {
@@ -73,14 +80,26 @@ impl Applied {
         Self {
             result,
             change: None,
+            echo: false,
         }
     }
+}
+
+/// What the server judges ops by beyond the permission table: where reports belong, how near a
+/// step counts as on site, which body a category goes to.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    /// The kelurahan boundaries; without them reports are filed as the device claims.
+    pub places: Option<Arc<KelurahanIndex>>,
+    pub field: FieldRules,
+    pub kewenangan: Kewenangan,
 }
 
 /// Applies one op. Accepted ops are recorded with their hash so a retry is answered
 /// `duplicate`; refused ops leave no trace at all.
 pub fn apply_op(
     tx: &mut dyn WriteTx,
+    rules: &Rules,
     actor: &Actor,
     device: DeviceId,
     op: &Op,
@@ -101,35 +120,96 @@ pub fn apply_op(
         (OpBody::CreateReport(_), Some(_)) => {
             return Ok(Applied::unchanged(rejected(&REPORT_EXISTS, lang)));
         }
-        (OpBody::UpdateReport(_), None) => {
-            return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang)));
-        }
         (OpBody::CreateReport(new), None) => Target {
             area: new.area(),
             reporter: actor.user,
+            agency: None,
         },
-        (OpBody::UpdateReport(_), Some(report)) => Target {
+        (_, None) => {
+            return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang)));
+        }
+        (_, Some(report)) => Target {
             area: report.report.area(),
             reporter: report.reporter,
+            agency: report.agency,
         },
     };
     let reporter = target.reporter;
-    if let Err(denied) = authz::authorize(actor, op.body.kind(), target) {
+    // A step the report cannot take now is refused as such, whoever asks.
+    if let (OpBody::Act(act), Some(report)) = (&op.body, &current)
+        && let Err(e) = lifecycle::next_status(report.status, act)
+    {
+        return Ok(Applied::unchanged(rejected(&e, lang)));
+    }
+    if let Err(denied) = authz::authorize(actor, &op.body, target) {
         return Ok(Applied::unchanged(rejected(&denied, lang)));
     }
     let from = current.as_ref().map_or(0, |r| r.version);
-    // A new category may move the report to another agency's bucket; it stays in the old ones
-    // too (membership only grows).
+    // A new category or a hand-over may move the report to another agency's bucket; it stays in
+    // the old ones too (membership only grows).
     let mut buckets = current.as_ref().map(buckets_of).unwrap_or_default();
-    let report = match accept(current, op, reporter, now) {
-        Some(Ok(report)) => report,
-        Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
-        None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
+    let mut merged_into = None;
+    let (report, echo) = match (&op.body, current) {
+        (OpBody::Act(act), Some(mut report)) => {
+            if let Action::MarkDuplicate { original } = act.action {
+                match tx.report(original)? {
+                    Some(o) if o.report.id() != id => match o.check_can_absorb() {
+                        Ok(()) => merged_into = Some(o),
+                        Err(e) => return Ok(Applied::unchanged(rejected(&e, lang))),
+                    },
+                    Some(_) => {
+                        let e = LifecycleError::DuplicateOfItself;
+                        return Ok(Applied::unchanged(rejected(&e, lang)));
+                    }
+                    None => {
+                        let e = LifecycleError::OriginalNotFound;
+                        return Ok(Applied::unchanged(rejected(&e, lang)));
+                    }
+                }
+            }
+            if let Err(e) = report.act(act, actor.user, op.id, now, &rules.field, &rules.kewenangan)
+            {
+                return Ok(Applied::unchanged(rejected(&e, lang)));
+            }
+            // The device cannot rebuild a lifecycle step on its own (the server judges the
+            // place and the matrix), so it gets the report back in full.
+            (report, false)
+        }
+        (OpBody::Support(_), Some(mut report)) => {
+            if let Err(e) = report.support(actor.user, now) {
+                return Ok(Applied::unchanged(rejected(&e, lang)));
+            }
+            (report, false)
+        }
+        (OpBody::CreateReport(new), None) if rules.places.is_some() => {
+            let index = rules.places.as_deref().expect("checked");
+            let filing = filing::file(index, new.location(), new.area());
+            let mut report = match accept(None, op, reporter, now) {
+                Some(Ok(report)) => report,
+                Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
+                None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
+            };
+            // Filed as the device said, with nothing to confirm: the device can rebuild it.
+            let as_claimed = new.area() == Some(&filing.area) && filing.flag.is_none();
+            report.report = report.report.clone().in_area(Some(filing.area));
+            report.place_flag = filing.flag;
+            (report, as_claimed)
+        }
+        (_, current) => match accept(current, op, reporter, now) {
+            Some(Ok(report)) => (report, true),
+            Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
+            None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
+        },
     };
     buckets.extend(buckets_of(&report));
     buckets.sort();
     buckets.dedup();
     let version = tx.save_report(&report, &buckets)?;
+    if let Some(mut original) = merged_into {
+        original.absorb(&report, now);
+        let buckets = buckets_of(&original);
+        tx.save_report(&original, &buckets)?;
+    }
     tx.record_op(
         op.id,
         device,
@@ -141,13 +221,16 @@ pub fn apply_op(
     Ok(Applied {
         result: OpResult::Accepted,
         change: Some((id, from, version)),
+        echo,
     })
 }
 
 fn buckets_of(report: &ServerReport) -> Vec<BucketId> {
-    let agency = category::lookup(report.report.category().as_str())
-        .map(|c| c.agency)
-        .unwrap_or(ronda_core::AgencyCode::Kelurahan);
+    let agency = report.agency.unwrap_or_else(|| {
+        category::lookup(report.report.category().as_str())
+            .map(|c| c.agency)
+            .unwrap_or(ronda_core::AgencyCode::Kelurahan)
+    });
     report_buckets(report.report.area(), report.reporter, agency)
 }
 
@@ -155,6 +238,7 @@ fn buckets_of(report: &ServerReport) -> Vec<BucketId> {
 /// transaction, so a sync costs one write (when it carries ops) and one read, whatever it asks.
 pub async fn sync<S: Storage>(
     storage: &S,
+    rules: &Rules,
     user: UserId,
     device: DeviceId,
     request: SyncRequest,
@@ -165,6 +249,7 @@ pub async fn sync<S: Storage>(
         vec![]
     } else {
         let ops = request.ops;
+        let rules = rules.clone();
         storage
             .write(move |tx| {
                 let actor = Actor {
@@ -172,15 +257,16 @@ pub async fn sync<S: Storage>(
                     assignments: tx.assignments(user)?,
                 };
                 ops.iter()
-                    .map(|op| apply_op(tx, &actor, device, op, now, lang))
+                    .map(|op| apply_op(tx, &rules, &actor, device, op, now, lang))
                     .collect()
             })
             .await?
     };
     // The versions this request's ops made, per report: from the version before the first of
     // them to the last (one write job runs alone, so nothing else lands in between).
+    let any_applied = applied.iter().any(|a| a.change.is_some());
     let mut made: BTreeMap<ReportId, Made> = BTreeMap::new();
-    for (id, from, to) in applied.iter().filter_map(|a| a.change) {
+    for (id, from, to) in applied.iter().filter(|a| a.echo).filter_map(|a| a.change) {
         made.entry(id)
             .and_modify(|m| m.versions.push(to))
             .or_insert(Made {
@@ -189,7 +275,7 @@ pub async fn sync<S: Storage>(
             });
     }
     let results = applied.into_iter().map(|a| a.result).collect();
-    let applied_at = if made.is_empty() { 0 } else { now.millis() };
+    let applied_at = if any_applied { now.millis() } else { 0 };
     let asked = request.cursors;
     let mut response = storage
         .read(move |tx| {

@@ -106,6 +106,9 @@ impl Witness<'_> {
                         assert_eq!(now.report.description(), p.description.as_ref(), "{label}");
                         assert_eq!(now.stamps.description.op, op.id, "{label}");
                     }
+                    other => {
+                        unreachable!("{label}: this table covers creates and edits: {other:?}")
+                    }
                 }
             }
             Refused => {

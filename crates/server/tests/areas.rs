@@ -139,3 +139,77 @@ async fn a_kelurahan_boundary_is_served_as_cacheable_geojson() {
         .assert_error(StatusCode::NOT_FOUND, "AREA_NOT_FOUND");
     assert!(missing.contains("no such kelurahan"), "{missing}");
 }
+
+/// With the real boundaries stored, the server files each report by its point and flags what
+/// the lurah must confirm; the device's claim stands only where the point agrees.
+#[tokio::test]
+async fn reports_are_filed_by_their_point_on_the_real_boundaries() {
+    use common::{KETUA_RT, create_op, location_at};
+    use ronda_core::filing::PlaceFlag;
+    use ronda_core::sync::OpResult;
+    use ronda_core::{AreaCode, NewReport, ReportKind};
+
+    let server = TestServer::start().await;
+    let text = std::fs::read_to_string(jakarta_file()).unwrap();
+    let areas = ronda_server::areas::parse(&text).unwrap();
+    server
+        .storage
+        .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
+        .await
+        .unwrap();
+    let rt = server.person("Pak Budi", KETUA_RT).await;
+    let own_rt: AreaCode = "31.71.01.1001/RW 003/RT 007".parse().unwrap();
+    let make = |lat: f64, lon: f64, accuracy: f64, area: Option<&AreaCode>| {
+        let mut at = location_at(lat, lon);
+        at.accuracy_m = ronda_core::Accuracy::metres(accuracy).unwrap();
+        NewReport::new(ReportKind::Laporan, "jalan-rusak", at)
+            .unwrap()
+            .in_area(area.copied())
+    };
+    // At Monas, claimed as the RT head's own RT in Gambir: filed as claimed.
+    let monas = make(-6.175392, 106.827153, 10.0, Some(&own_rt));
+    // At Kota Tua (Pinangsia, Jakarta Barat), claimed as the same RT: filed by the point.
+    let kota_tua = make(-6.1352, 106.8133, 10.0, Some(&own_rt));
+    // With no claim: the point's kelurahan.
+    let unclaimed = make(-6.175392, 106.827153, 10.0, None);
+    // In Jakarta Bay: the nearest kelurahan, flagged.
+    let at_sea = make(-6.05, 106.85, 10.0, None);
+    for r in [&monas, &kota_tua, &unclaimed, &at_sea] {
+        assert_eq!(server.push_one(&rt, create_op(r)).await, OpResult::Accepted);
+    }
+    let stored = |r: &NewReport| {
+        let id = r.id();
+        let s = &server;
+        async move { s.stored(id).await.unwrap() }
+    };
+    let m = stored(&monas).await;
+    assert_eq!((m.report.area(), m.place_flag), (Some(&own_rt), None));
+
+    let k = stored(&kota_tua).await;
+    let located = k.report.area().unwrap().kelurahan().unwrap();
+    assert_eq!(
+        located.kota().to_string(),
+        "31.73",
+        "Kota Tua is in Jakarta Barat"
+    );
+    assert_eq!(
+        k.place_flag,
+        Some(PlaceFlag::ClaimDiffers {
+            claimed: own_rt,
+            located
+        })
+    );
+    // Re-filed, it reaches the lurah of where it is, not of where it was claimed.
+    let u = stored(&unclaimed).await;
+    assert_eq!(
+        u.report.area(),
+        Some(&"31.71.01.1001".parse::<AreaCode>().unwrap())
+    );
+    assert_eq!(u.place_flag, None);
+    let s = stored(&at_sea).await;
+    assert!(
+        matches!(s.place_flag, Some(PlaceFlag::OutsideEvery { .. })),
+        "{:?}",
+        s.place_flag
+    );
+}

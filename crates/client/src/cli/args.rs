@@ -2,7 +2,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ronda_core::{BoundingBox, Coordinate, Lang, LocationSource, ReportKind, ReportStatus};
+use ronda_core::lifecycle::RejectReason;
+use ronda_core::{
+    AgencyCode, BoundingBox, Coordinate, Lang, LocationSource, ReportKind, ReportStatus, Role,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +33,10 @@ pub enum Command {
     /// Make, list and show reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Take a step in a report's life: verify, reject, hand over, fix, confirm… Works offline;
+    /// the server checks it again when it arrives.
+    #[command(subcommand)]
+    Act(StepCommand),
     /// Show what is waiting to be sent to the server.
     Outbox {
         /// Only entries in this state.
@@ -70,6 +77,26 @@ pub enum Command {
     },
     /// Who is signed in, when the last sync was, and what is still waiting.
     Status,
+    /// Kabar, the inbox: what others did to your reports, and the reports waiting on you with
+    /// their deadlines (overdue first).
+    Kabar {
+        /// Mark the news as read.
+        #[arg(long)]
+        read: bool,
+        /// Count deadlines as of this moment (RFC 3339) instead of now: what will be overdue.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
+    /// The walk list for verifying in the field: reports still to verify in your kelurahan (or
+    /// --area), nearest first from where you stand.
+    Field {
+        /// Where you stand: LAT,LON.
+        #[arg(long, value_parser = parse_coordinate, allow_hyphen_values = true)]
+        here: Coordinate,
+        /// The area to walk; default: the kelurahan you serve.
+        #[arg(long)]
+        area: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +112,96 @@ pub enum ReportCommand {
         /// The report's id.
         id: String,
     },
+    /// "Dukung": add your support to someone else's report instead of making a new one.
+    Support {
+        /// The report's id.
+        id: String,
+    },
+    /// What happened to a report: every step, who took it, when, where and why.
+    History {
+        /// The report's id.
+        id: String,
+    },
+}
+
+/// One lifecycle step. Each takes the report's id first.
+#[derive(Debug, Subcommand)]
+pub enum StepCommand {
+    /// The problem is real (on site when --lat/--lon put you near it).
+    Verify(StepArgs),
+    /// Not acted on, for a reason from the list.
+    Reject {
+        #[command(flatten)]
+        step: StepArgs,
+        /// tidak_ditemukan, bukan_masalah_publik, informasi_kurang, tidak_pantas or lainnya
+        /// (which needs --note).
+        #[arg(long, value_parser = parse_reason)]
+        reason: RejectReason,
+    },
+    /// Another report covers this one; supporters and photos move there.
+    Duplicate {
+        #[command(flatten)]
+        step: StepArgs,
+        /// The original report's id.
+        #[arg(long)]
+        of: String,
+    },
+    /// Not this body's remit: hand it to the right one (needs --note).
+    Reroute {
+        #[command(flatten)]
+        step: StepArgs,
+        /// The agency code, e.g. polri (see the agency list in the docs).
+        #[arg(long, value_parser = parse_agency)]
+        to: AgencyCode,
+    },
+    /// Hand over to an agency: the one given, or the one the kewenangan matrix names.
+    Dispose {
+        #[command(flatten)]
+        step: StepArgs,
+        #[arg(long, value_parser = parse_agency)]
+        agency: Option<AgencyCode>,
+    },
+    /// Work has started.
+    Start(StepArgs),
+    /// Fixed: a photo taken near the report, with the device's position.
+    Resolve {
+        #[command(flatten)]
+        step: StepArgs,
+        #[arg(long)]
+        photo: PathBuf,
+    },
+    /// The reporter agrees it is fixed.
+    Confirm(StepArgs),
+    /// Not fixed after all (needs --note; a photo helps).
+    Reopen {
+        #[command(flatten)]
+        step: StepArgs,
+        #[arg(long)]
+        photo: Option<PathBuf>,
+    },
+    /// Closed without a fix (needs --note).
+    CloseUnfixed(StepArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// The report's id.
+    pub id: String,
+    /// The role to act in, when you hold several (e.g. lurah, camat, petugas_skpd). Default: the
+    /// first of yours that may take this step.
+    #[arg(long = "as", value_parser = parse_role)]
+    pub as_role: Option<Role>,
+    /// Why, in words.
+    #[arg(long, short)]
+    pub note: Option<String>,
+    /// Where the device is now (with --lon): shows whether the step was taken on site.
+    #[arg(long, allow_negative_numbers = true, requires = "lon")]
+    pub lat: Option<f64>,
+    #[arg(long, allow_negative_numbers = true, requires = "lat")]
+    pub lon: Option<f64>,
+    /// The GPS accuracy of that position, in metres.
+    #[arg(long, default_value_t = 10.0)]
+    pub accuracy: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,6 +365,26 @@ fn parse_coordinate(s: &str) -> Result<Coordinate, String> {
 fn parse_bbox(s: &str) -> Result<BoundingBox, String> {
     let [south, west, north, east] = numbers(s, "SOUTH,WEST,NORTH,EAST")?;
     BoundingBox::new(south, west, north, east).map_err(|e| e.to_string())
+}
+
+fn parse_reason(s: &str) -> Result<RejectReason, String> {
+    serde_json::from_value(serde_json::Value::String(s.replace('-', "_"))).map_err(|_| {
+        format!(
+            "unknown reason {s:?}; one of: tidak_ditemukan, bukan_masalah_publik, informasi_kurang, tidak_pantas, lainnya"
+        )
+    })
+}
+
+fn parse_agency(s: &str) -> Result<AgencyCode, String> {
+    AgencyCode::from_code(&s.replace('-', "_")).ok_or_else(|| {
+        let known: Vec<&str> = AgencyCode::ALL.iter().map(|a| a.code()).collect();
+        format!("unknown agency {s:?}; one of: {}", known.join(", "))
+    })
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    serde_json::from_value(serde_json::Value::String(s.replace('-', "_")))
+        .map_err(|_| format!("unknown role {s:?}; one of: warga, ketua_rt, ketua_rw, lurah, camat, petugas_skpd, admin"))
 }
 
 fn parse_status(s: &str) -> Result<ReportStatus, String> {

@@ -1,6 +1,7 @@
 //! The `ronda` command line: argument parsing, one function per command, and output for people
 //! (Indonesian or English) or machines (`--json`).
 
+mod act;
 pub mod args;
 mod failure;
 mod import;
@@ -54,6 +55,11 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), Failure> {
         Command::Report(ReportCommand::List(a)) => list(ctx, a),
         Command::Report(ReportCommand::Edit(a)) => edit(ctx, a),
         Command::Report(ReportCommand::Show { id }) => show(ctx, &id),
+        Command::Report(ReportCommand::Support { id }) => act::support(ctx, &id),
+        Command::Report(ReportCommand::History { id }) => act::history(ctx, &id),
+        Command::Act(step) => act::step(ctx, step),
+        Command::Kabar { read, at } => act::kabar(ctx, read, at),
+        Command::Field { here, area } => act::field(ctx, here, area),
         Command::Outbox { state } => outbox(ctx, state),
         Command::Import { file } => import::run(ctx, &file),
         Command::Categories { kind } => {

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use ronda_core::report::ReportError;
 use ronda_core::{Coded, Lang, Op, OpBody, PhotoRef, ReportId};
 
-use super::reports::{insert_photo_row, unreadable};
+use super::reports::{insert_photo_row, queue_upload, unreadable};
 use super::{Store, StoreError};
 
 /// Why a photo could not be added to a report.
@@ -102,12 +102,7 @@ impl Store {
             tx.prepare_cached("UPDATE outbox SET body = ?2 WHERE seq = ?1")?
                 .execute(params![op_seq, body])?;
             insert_photo_row(&tx, seq, position, photo)?;
-            for name in [&photo.sha256, &photo.thumb_sha256] {
-                let size = std::fs::metadata(self.blobs.path_of(name))?.len();
-                tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
-                    .execute(params![name.as_str(), size as i64])?;
-            }
-            Ok(())
+            queue_upload(&tx, &self.blobs, photo)
         };
         insert()?;
         tx.commit().map_err(StoreError::from)?;

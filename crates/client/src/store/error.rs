@@ -28,6 +28,12 @@ pub enum StoreError {
     NotFound(ReportId),
     #[error("{0}")]
     Invalid(String),
+    #[error("this needs a signed-in account")]
+    SignedOut,
+    #[error(transparent)]
+    Denied(ronda_core::authz::Denied),
+    #[error(transparent)]
+    Lifecycle(ronda_core::lifecycle::LifecycleError),
     #[error("stored data no longer reads back: {0}")]
     Unreadable(String),
     #[error("could not apply the schema: {0}")]
@@ -80,6 +86,9 @@ impl Coded for StoreError {
             StoreError::AlreadyExists(_) => "REPORT_ALREADY_EXISTS",
             StoreError::NotFound(_) => "REPORT_NOT_FOUND",
             StoreError::Invalid(_) => "OP_INVALID",
+            StoreError::SignedOut => "SIGNED_OUT",
+            StoreError::Denied(e) => e.code(),
+            StoreError::Lifecycle(e) => e.code(),
             StoreError::Unreadable(_) => "STORE_UNREADABLE",
             StoreError::Migration(_) => "STORE_MIGRATION_FAILED",
             StoreError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => "STORE_DISK_FULL",
@@ -134,6 +143,9 @@ impl Coded for StoreError {
                 lang.pick(format!("laporan {id} tidak ada di HP ini"), format!("report {id} is not on this device"))
             }
             StoreError::Invalid(why) => lang.pick(format!("perubahan tidak sah: {why}"), format!("invalid change: {why}")),
+            StoreError::SignedOut => lang.pick("masuk dengan akun dulu", "sign in with an account first").into(),
+            StoreError::Denied(e) => e.message(lang),
+            StoreError::Lifecycle(e) => e.message(lang),
             StoreError::Unreadable(why) => {
                 lang.pick(format!("data tersimpan tidak terbaca: {why}"), format!("stored data does not read back: {why}"))
             }

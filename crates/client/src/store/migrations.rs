@@ -10,6 +10,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0001_reports_and_outbox.sql"),
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_access_token.sql"),
+    include_str!("migrations/0004_kabar.sql"),
 ];
 
 /// The schema version this build writes.

@@ -53,11 +53,7 @@ fn insert_report(
     let body = serde_json::to_string(&op).map_err(|e| StoreError::Unreadable(e.to_string()))?;
     insert_row(tx, report)?;
     for p in report.photos() {
-        for name in [&p.sha256, &p.thumb_sha256] {
-            let size = std::fs::metadata(blobs.path_of(name))?.len();
-            tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
-                .execute(params![name.as_str(), size as i64])?;
-        }
+        queue_upload(tx, blobs, p)?;
     }
     tx.prepare_cached(
         "INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -116,6 +112,20 @@ pub(super) fn insert_row(tx: &Transaction<'_>, report: &NewReport) -> Result<i64
 }
 
 /// The row of the report's `position`-th photo.
+/// Queues a photo's two files (already in the blob folder) for upload.
+pub(super) fn queue_upload(
+    tx: &Transaction<'_>,
+    blobs: &BlobDir,
+    photo: &PhotoRef,
+) -> Result<(), StoreError> {
+    for name in [&photo.sha256, &photo.thumb_sha256] {
+        let size = std::fs::metadata(blobs.path_of(name))?.len();
+        tx.prepare_cached("INSERT OR IGNORE INTO blob (sha256, bytes) VALUES (?1, ?2)")?
+            .execute(params![name.as_str(), size as i64])?;
+    }
+    Ok(())
+}
+
 pub(super) fn insert_photo_row(
     tx: &Transaction<'_>,
     report_seq: i64,

@@ -5,6 +5,8 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use ronda_core::hlc::Stamp;
+use ronda_core::kewenangan::Kewenangan;
+use ronda_core::lifecycle::FieldRules;
 use ronda_core::sync::{BucketId, OpResult, ServerReport, SyncResponse, member_hash, replay};
 use ronda_core::{
     Description, Op, OpBody, ReportId, ReportPatch, RoleAssignment, Sha256Hex, Timestamp, UserId,
@@ -205,8 +207,11 @@ impl Store {
         // A refused edit no longer shows: its report goes back to the server's state with the
         // edits still waiting on top.
         for (op, result) in sent.iter().zip(&response.results) {
-            if let (OpBody::UpdateReport(p), OpResult::Rejected { .. }) = (&op.body, result)
-                && let Some(state) = current_state(&tx, p.report)?
+            if let (
+                OpBody::UpdateReport(_) | OpBody::Act(_) | OpBody::Support(_),
+                OpResult::Rejected { .. },
+            ) = (&op.body, result)
+                && let Some(state) = current_state(&tx, op.body.report_id())?
             {
                 write_fields(&tx, &state)?;
             }
@@ -420,7 +425,10 @@ fn bucket_checksum(tx: &Transaction<'_>, bucket: &str) -> Result<u64, StoreError
 
 /// The report as the device believes it now: the server's state if it has one, with local edits
 /// still waiting re-applied; else as made here.
-fn current_state(tx: &Transaction<'_>, id: ReportId) -> Result<Option<ServerReport>, StoreError> {
+pub(super) fn current_state(
+    tx: &Transaction<'_>,
+    id: ReportId,
+) -> Result<Option<ServerReport>, StoreError> {
     let row: Option<(Option<String>, i64)> = tx
         .query_row(
             "SELECT server_state, seq FROM report WHERE id = ?1",
@@ -445,13 +453,14 @@ fn current_state(tx: &Transaction<'_>, id: ReportId) -> Result<Option<ServerRepo
     else {
         return Err(unreadable(format!("report {id} has no create op")));
     };
+    let me = session_user(tx)?;
     let mut state = ServerReport::create(
         new,
-        UserId::default(),
+        me.unwrap_or_default(),
         Stamp { hlc, op: op_id },
         Timestamp::now(),
     );
-    apply_edits(&mut state, ops);
+    apply_edits(&mut state, ops, me);
     Ok(Some(state))
 }
 
@@ -471,27 +480,50 @@ fn outbox_ops_for(
         .collect()
 }
 
-/// Applies a report's edit ops in order. An edit the server will refuse is refused here too (and
-/// stays in the outbox with its reason).
-fn apply_edits(state: &mut ServerReport, ops: impl IntoIterator<Item = Op>) {
+fn session_user(tx: &Transaction<'_>) -> Result<Option<UserId>, StoreError> {
+    tx.query_row("SELECT user_id FROM session", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|u| u.parse().map_err(unreadable))
+        .transpose()
+}
+
+/// Applies a report's ops made on this device, in order. An op the server will refuse is refused
+/// here too (and stays in the outbox with its reason). Lifecycle steps and support need the
+/// signed-in person (`me`); without one they are not shown.
+fn apply_edits(state: &mut ServerReport, ops: impl IntoIterator<Item = Op>, me: Option<UserId>) {
+    let now = Timestamp::now();
     for op in ops {
-        if let OpBody::UpdateReport(p) = &op.body {
-            let _ = state.apply(
-                p,
-                Stamp {
-                    hlc: op.hlc,
-                    op: op.id,
-                },
-                Timestamp::now(),
-            );
-        }
+        let _ = match (&op.body, me) {
+            (OpBody::UpdateReport(p), _) => state
+                .apply(
+                    p,
+                    Stamp {
+                        hlc: op.hlc,
+                        op: op.id,
+                    },
+                    now,
+                )
+                .map_err(|_| ()),
+            (OpBody::Act(act), Some(me)) => state
+                .act(
+                    act,
+                    me,
+                    op.id,
+                    now,
+                    &FieldRules::default(),
+                    &Kewenangan::default(),
+                )
+                .map_err(|_| ()),
+            (OpBody::Support(_), Some(me)) => state.support(me, now).map_err(|_| ()),
+            _ => Ok(()),
+        };
     }
 }
 
-/// Re-applies this device's edits that the server has not answered yet on top of its state.
+/// Re-applies this device's ops that the server has not answered yet on top of its state.
 fn rebase(tx: &Transaction<'_>, mut state: ServerReport) -> Result<ServerReport, StoreError> {
     let waiting = outbox_ops_for(tx, state.report.id(), true)?;
-    apply_edits(&mut state, waiting);
+    apply_edits(&mut state, waiting, session_user(tx)?);
     Ok(state)
 }
 
@@ -525,7 +557,7 @@ fn upsert_server_report(tx: &Transaction<'_>, server: &ServerReport) -> Result<(
 }
 
 /// Writes a report's free fields, status, losers and indexes from a state.
-fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result<(), StoreError> {
+pub(super) fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result<(), StoreError> {
     let r = &state.report;
     let loc = r.location();
     let id = r.id().to_string();
@@ -534,7 +566,7 @@ fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result<(), StoreE
     })?;
     tx.prepare_cached(
         "UPDATE report SET category = ?2, lat = ?3, lon = ?4, accuracy_m = ?5, location_source = ?6, location_at = ?7,
-                description = ?8, updated_at = ?9, losers = ?10 WHERE seq = ?1",
+                description = ?8, updated_at = ?9, losers = ?10, status = ?11, area = ?12 WHERE seq = ?1",
     )?
     .execute(params![
         seq,
@@ -547,6 +579,8 @@ fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result<(), StoreE
         r.description().map(Description::as_str),
         state.updated_at.millis(),
         serde_json::to_string(&state.losers).map_err(unreadable)?,
+        state.status.code(),
+        r.area().map(|a| a.to_string()),
     ])?;
     tx.prepare_cached("UPDATE report_geo SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 WHERE seq = ?1")?
         .execute(params![seq, loc.coord.lat(), loc.coord.lon()])?;

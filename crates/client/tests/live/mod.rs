@@ -6,6 +6,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
+use serde_json::Value;
+
 use ronda_core::RoleAssignment;
 use ronda_server::auth::TokenKey;
 use ronda_server::config::Limits;
@@ -70,5 +73,62 @@ impl LiveServer {
     pub fn stop(self) -> (PathBuf, SocketAddr, TokenKey) {
         self.task.abort();
         (self.data, self.addr, self.key)
+    }
+}
+
+/// A device that is the `ronda` command line over its own store file, one process per command.
+pub struct CliDevice {
+    pub db: PathBuf,
+}
+
+impl CliDevice {
+    pub fn new(dir: &Path, name: &str) -> Self {
+        Self {
+            db: dir.join(name).join("ronda.db"),
+        }
+    }
+
+    /// Runs `ronda --json …` on a blocking thread and returns (exit code, stdout as JSON).
+    pub async fn run(&self, args: &[&str]) -> (i32, Value) {
+        let db = self.db.clone();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let out = Command::cargo_bin("ronda")
+                .unwrap()
+                .env_clear()
+                .env("RONDA_DB", &db)
+                .arg("--json")
+                .args(&args)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::String(stdout));
+            (out.status.code().unwrap(), value)
+        })
+        .await
+        .unwrap()
+    }
+
+    pub async fn ok(&self, args: &[&str]) -> Value {
+        let (code, v) = self.run(args).await;
+        assert_eq!(code, 0, "ronda {args:?}: {v}");
+        v
+    }
+
+    pub async fn login(&self, server: &LiveServer, code: &str) {
+        self.ok(&["login", "--server", &server.url(), "--code", code])
+            .await;
+    }
+
+    pub async fn ids(&self) -> Vec<String> {
+        let list = self.ok(&["report", "list", "--limit", "1000"]).await;
+        let mut ids: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
     }
 }

@@ -84,6 +84,8 @@ pub trait ReadTx {
     /// The bucket's latest version (0 if it has none).
     fn bucket_head(&mut self, bucket: &BucketId) -> Result<i64>;
     fn area(&mut self, code: KelurahanCode) -> Result<Option<Area>>;
+    /// Every kelurahan, in code order.
+    fn areas(&mut self) -> Result<Vec<Area>>;
     fn area_count(&mut self) -> Result<u64>;
 }
 

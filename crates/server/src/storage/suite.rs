@@ -246,6 +246,9 @@ pub async fn areas<S: Storage>(s: S) {
         Some(builtin[0].clone())
     );
     assert_eq!(s.read(|tx| tx.area_count()).await.unwrap(), 3);
+    let mut in_order = builtin.clone();
+    in_order.sort_by_key(|a| a.code);
+    assert_eq!(s.read(|tx| tx.areas()).await.unwrap(), in_order);
     let missing = "31.75.01.1001".parse().unwrap();
     assert_eq!(s.read(move |tx| tx.area(missing)).await.unwrap(), None);
 }

@@ -52,28 +52,18 @@ impl ReadTx for SqliteTx<'_> {
             .query_row([code.to_string()], area_row)
             .optional()
             .map_err(db)?;
-        row.map(
-            |[
-                code,
-                name,
-                kecamatan,
-                kecamatan_name,
-                kota,
-                kota_name,
-                geometry,
-            ]| {
-                Ok(Area {
-                    code: parse(&code)?,
-                    name,
-                    kecamatan: parse(&kecamatan)?,
-                    kecamatan_name,
-                    kota: parse(&kota)?,
-                    kota_name,
-                    geometry,
-                })
-            },
-        )
-        .transpose()
+        row.map(area_from_row).transpose()
+    }
+
+    fn areas(&mut self) -> Result<Vec<Area>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT code, name, kecamatan, kecamatan_name, kota, kota_name, geometry FROM area ORDER BY code",
+            )
+            .map_err(db)?;
+        let rows = stmt.query_map([], area_row).map_err(db)?;
+        rows.map(|r| area_from_row(r.map_err(db)?)).collect()
     }
 
     fn area_count(&mut self) -> Result<u64> {
@@ -414,4 +404,26 @@ impl WriteTx for SqliteTx<'_> {
             .map_err(db)?;
         Ok(())
     }
+}
+
+fn area_from_row(
+    [
+        code,
+        name,
+        kecamatan,
+        kecamatan_name,
+        kota,
+        kota_name,
+        geometry,
+    ]: [String; 7],
+) -> Result<Area> {
+    Ok(Area {
+        code: parse(&code)?,
+        name,
+        kecamatan: parse(&kecamatan)?,
+        kecamatan_name,
+        kota: parse(&kota)?,
+        kota_name,
+        geometry,
+    })
 }
