@@ -29,6 +29,12 @@ pub enum AppError {
     TimeOutOfRange(i64),
     #[error("the settings could not be saved: {0}")]
     SettingsNotSaved(String),
+    /// `act` named a photo that `stage_photo` did not keep (or kept before a restart).
+    #[error("photo {0} was not prepared on this device")]
+    PhotoNotStaged(String),
+    /// The walk list needs the one area the person answers for.
+    #[error("this account has no single area of its own")]
+    NoHomeArea,
 }
 
 impl Coded for AppError {
@@ -38,6 +44,8 @@ impl Coded for AppError {
             AppError::BadRequest(_) => "IPC_BAD_REQUEST",
             AppError::TimeOutOfRange(_) => "TIME_OUT_OF_RANGE",
             AppError::SettingsNotSaved(_) => "SETTINGS_NOT_SAVED",
+            AppError::PhotoNotStaged(_) => "PHOTO_NOT_STAGED",
+            AppError::NoHomeArea => "FIELD_AREA_REQUIRED",
         }
     }
 
@@ -61,6 +69,18 @@ impl Coded for AppError {
                 format!("pengaturan tidak bisa disimpan: {why}"),
                 format!("the settings could not be saved: {why}"),
             ),
+            AppError::PhotoNotStaged(_) => lang
+                .pick(
+                    "foto tidak ditemukan di HP ini; pilih fotonya lagi",
+                    "the photo is not on this device; choose it again",
+                )
+                .to_owned(),
+            AppError::NoHomeArea => lang
+                .pick(
+                    "akun ini tidak punya satu wilayah sendiri untuk mode lapangan",
+                    "this account has no single area of its own for field mode",
+                )
+                .to_owned(),
         }
     }
 }

@@ -418,6 +418,274 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
+/// A lifecycle step without its data (`verify`, `reject`, …), with ronda-core's codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum ActionKind {
+    Verify,
+    Reject,
+    MarkDuplicate,
+    Reroute,
+    Dispose,
+    StartWork,
+    Resolve,
+    Confirm,
+    Reopen,
+    CloseUnfixed,
+}
+
+impl From<ronda_core::lifecycle::ActionKind> for ActionKind {
+    fn from(k: ronda_core::lifecycle::ActionKind) -> Self {
+        use ronda_core::lifecycle::ActionKind as K;
+        match k {
+            K::Verify => ActionKind::Verify,
+            K::Reject => ActionKind::Reject,
+            K::MarkDuplicate => ActionKind::MarkDuplicate,
+            K::Reroute => ActionKind::Reroute,
+            K::Dispose => ActionKind::Dispose,
+            K::StartWork => ActionKind::StartWork,
+            K::Resolve => ActionKind::Resolve,
+            K::Confirm => ActionKind::Confirm,
+            K::Reopen => ActionKind::Reopen,
+            K::CloseUnfixed => ActionKind::CloseUnfixed,
+        }
+    }
+}
+
+/// Why a report was rejected: ronda-core's fixed list (`lainnya` needs a note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum RejectReason {
+    TidakDitemukan,
+    BukanMasalahPublik,
+    InformasiKurang,
+    TidakPantas,
+    Lainnya,
+}
+
+impl From<RejectReason> for ronda_core::lifecycle::RejectReason {
+    fn from(r: RejectReason) -> Self {
+        use ronda_core::lifecycle::RejectReason as R;
+        match r {
+            RejectReason::TidakDitemukan => R::TidakDitemukan,
+            RejectReason::BukanMasalahPublik => R::BukanMasalahPublik,
+            RejectReason::InformasiKurang => R::InformasiKurang,
+            RejectReason::TidakPantas => R::TidakPantas,
+            RejectReason::Lainnya => R::Lainnya,
+        }
+    }
+}
+
+impl From<ronda_core::lifecycle::RejectReason> for RejectReason {
+    fn from(r: ronda_core::lifecycle::RejectReason) -> Self {
+        use ronda_core::lifecycle::RejectReason as R;
+        match r {
+            R::TidakDitemukan => RejectReason::TidakDitemukan,
+            R::BukanMasalahPublik => RejectReason::BukanMasalahPublik,
+            R::InformasiKurang => RejectReason::InformasiKurang,
+            R::TidakPantas => RejectReason::TidakPantas,
+            R::Lainnya => RejectReason::Lainnya,
+        }
+    }
+}
+
+/// Where a step was taken, as the server judged it from the device's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum PresenceKind {
+    /// At the report's place, with a good enough fix.
+    OnSite,
+    /// Too far, or a fix too poor to tell.
+    Desk,
+    /// No position.
+    Unknown,
+}
+
+/// A report against its deadline: `on_time`, `amber` (due soon), `red` (overdue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum SlaFlag {
+    OnTime,
+    Amber,
+    Red,
+}
+
+impl From<ronda_core::sla::Flag> for SlaFlag {
+    fn from(f: ronda_core::sla::Flag) -> Self {
+        match f {
+            ronda_core::sla::Flag::OnTime => SlaFlag::OnTime,
+            ronda_core::sla::Flag::Amber => SlaFlag::Amber,
+            ronda_core::sla::Flag::Red => SlaFlag::Red,
+        }
+    }
+}
+
+/// The running deadline of a report that has one (not closed, not waiting on the reporter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct SlaInfo {
+    pub flag: SlaFlag,
+    // The step the clock runs for: `verify`, `hand_over`, `plan`, `fix`.
+    pub step: String,
+    #[ts(type = "number | null")]
+    pub deadline: Option<i64>,
+}
+
+/// A step the signed-in person may take, and the role (`lurah`, …) they take it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct OfferedAction {
+    pub role: String,
+    pub action: ActionKind,
+}
+
+/// One step of a report's lifecycle history: who (as which role), when, from which status to
+/// which, where and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct LifecycleStep {
+    pub role: String,
+    // Taken by the signed-in person.
+    pub by_me: bool,
+    #[ts(type = "number")]
+    pub at: i64,
+    pub from_status: ReportStatus,
+    pub to_status: ReportStatus,
+    pub action: ActionKind,
+    pub reason: Option<RejectReason>,
+    // For a duplicate: the report it was merged into.
+    pub original: Option<String>,
+    // The agency code of the body responsible after this step.
+    pub agency: Option<String>,
+    pub presence: PresenceKind,
+    // Metres between the device and the report, when the device had a position.
+    pub distance_m: Option<f64>,
+    pub note: Option<String>,
+    pub has_photo: bool,
+}
+
+/// A report's lifecycle as this device knows it (the server's state and this device's steps
+/// not yet sent), and what the signed-in person may do with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ReportLifecycle {
+    pub id: String,
+    pub status: ReportStatus,
+    // Oldest first.
+    pub history: Vec<LifecycleStep>,
+    pub supporters: u32,
+    pub supporting: bool,
+    pub can_support: bool,
+    pub agency: Option<String>,
+    pub duplicate_of: Option<String>,
+    // Why the report's area waits for the lurah: `outside_every`, `near_border`, `claim_differs`.
+    pub place_flag: Option<String>,
+    pub sla: Option<SlaInfo>,
+    pub offered: Vec<OfferedAction>,
+}
+
+/// A body that acts on reports, for the re-route and hand-over pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct AgencyInfo {
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+/// The device's position when a step is taken (a GPS fix).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct StepPosition {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    #[ts(type = "number")]
+    pub captured_at: i64,
+}
+
+/// A photo shrunk and kept on the device for a step (`resolve`, `reopen`): `act` names it by
+/// `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct StagedPhoto {
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    // The thumbnail as a `data:image/jpeg;base64,…` URL.
+    pub data_url: Option<String>,
+}
+
+/// A step someone else took on a report of the person's own or one they support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct KabarNews {
+    pub report: String,
+    pub category: String,
+    pub step: LifecycleStep,
+    pub unread: bool,
+}
+
+/// A report waiting on a step the person may take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct KabarWaiting {
+    pub report: String,
+    pub category: String,
+    pub status: ReportStatus,
+    pub area: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    pub actions: Vec<OfferedAction>,
+    // Null when no clock runs.
+    pub sla: Option<SlaInfo>,
+}
+
+/// The in-app inbox ("Kabar").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct Kabar {
+    // Newest first.
+    pub news: Vec<KabarNews>,
+    pub unread: u32,
+    // Overdue first, then due soon, then by deadline.
+    pub waiting: Vec<KabarWaiting>,
+    pub due_soon: u32,
+    pub overdue: u32,
+}
+
+/// One stop of the lurah's walk list, nearest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct FieldStop {
+    pub id: String,
+    pub category: String,
+    pub status: ReportStatus,
+    pub description: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    // Estimated walking distance.
+    pub distance_m: f64,
+    pub walk_minutes: u32,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +707,23 @@ mod tests {
                 serde_json::json!(s),
                 serde_json::json!(ReportStatus::from(s)),
             );
+        }
+        for a in ronda_core::lifecycle::ActionKind::ALL {
+            same(serde_json::json!(a), serde_json::json!(ActionKind::from(a)));
+        }
+        for r in ronda_core::lifecycle::RejectReason::ALL {
+            same(serde_json::json!(r), serde_json::json!(RejectReason::from(r)));
+            assert_eq!(
+                ronda_core::lifecycle::RejectReason::from(RejectReason::from(r)),
+                r
+            );
+        }
+        for f in [
+            ronda_core::sla::Flag::OnTime,
+            ronda_core::sla::Flag::Amber,
+            ronda_core::sla::Flag::Red,
+        ] {
+            same(serde_json::json!(f), serde_json::json!(SlaFlag::from(f)));
         }
         for s in ronda_core::LocationSource::ALL {
             same(

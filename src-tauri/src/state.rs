@@ -2,13 +2,14 @@
 //! sync and sign-in open their own, so a slow network never holds the screens up), the
 //! settings, the sync engine between rounds, and how to tell the UI about sync progress.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ronda_client::Store;
 use ronda_client::sync::Syncer;
-use ronda_core::{Coded, DeviceId};
+use ronda_core::{Coded, DeviceId, PhotoRef};
 
 use crate::error::{AppError, OpenFailure};
 use crate::ipc::{AccountState, AppState, CommandError, Lang, SyncProgress};
@@ -51,6 +52,9 @@ pub struct AppData {
     pub wake_sync: tokio::sync::Notify,
     /// When the person last added to a report on this device (see [`AppData::quiet_for`]).
     last_edit: Mutex<Option<Instant>>,
+    /// Photos shrunk and kept for a lifecycle step (`stage_photo`), by SHA-256, until `act`
+    /// names one. Only in memory: after a restart the person picks the photo again.
+    staged_photos: Mutex<HashMap<String, PhotoRef>>,
     progress: ProgressSink,
 }
 
@@ -87,6 +91,7 @@ impl AppData {
             syncer: tokio::sync::Mutex::new(None),
             wake_sync: tokio::sync::Notify::new(),
             last_edit: Mutex::new(None),
+            staged_photos: Mutex::new(HashMap::new()),
             progress,
         }
     }
@@ -159,6 +164,16 @@ impl AppData {
         lock(&self.last_edit).map_or(Duration::MAX, |at| at.elapsed())
     }
 
+    /// Keeps a photo for a coming lifecycle step.
+    pub fn stage_photo(&self, photo: PhotoRef) {
+        lock(&self.staged_photos).insert(photo.sha256.to_string(), photo);
+    }
+
+    /// The staged photo named `sha256`, if there is one.
+    pub fn staged_photo(&self, sha256: &str) -> Option<PhotoRef> {
+        lock(&self.staged_photos).get(sha256).cloned()
+    }
+
     pub fn emit_progress(&self, p: SyncProgress) {
         (self.progress)(p)
     }
@@ -194,7 +209,7 @@ impl AppData {
 }
 
 /// A role's stable code (`ketua_rt`), as ronda-core writes it.
-fn role_code(role: ronda_core::Role) -> String {
+pub(crate) fn role_code(role: ronda_core::Role) -> String {
     serde_json::to_value(role)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
