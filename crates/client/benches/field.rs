@@ -102,12 +102,18 @@ fn main() {
         let scanned = field_queue(*here, open_here.map(|r| (r.id, r.location.coord)));
         scan_times.push(start.elapsed());
         assert_eq!(scanned.len(), IN_KELURAHAN);
-        assert_eq!(scanned[0].item, walk[0].item.id, "both put the same report first");
+        assert_eq!(
+            scanned[0].item, walk[0].item.id,
+            "both put the same report first"
+        );
     }
     queue_times.sort();
     scan_times.sort();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("machine: {cores} threads; store of {} reports", IN_KELURAHAN + ELSEWHERE);
+    println!(
+        "machine: {cores} threads; store of {} reports",
+        IN_KELURAHAN + ELSEWHERE
+    );
     println!(
         "walk list, 1,000 open in the kelurahan   p50 {:>7.2} ms  p99 {:>7.2} ms",
         percentile(&queue_times, 0.5),

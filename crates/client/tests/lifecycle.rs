@@ -17,6 +17,7 @@ const LURAH: &str = r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#;
 const BINA_MARGA: &str = r#"{"role":"petugas_skpd","agency":"bina_marga","areas":["31.71"]}"#;
 const SDA: &str = r#"{"role":"petugas_skpd","agency":"sumber_daya_air","areas":["31.71"]}"#;
 const WARGA: &str = r#"{"role":"warga"}"#;
+const CAMAT: &str = r#"{"role":"camat","kecamatan":"31.71.01"}"#;
 
 /// The report's place, and points about 10 m and 1.1 km from it.
 const AT: (&str, &str) = ("-6.17612", "106.82301");
@@ -495,6 +496,15 @@ async fn kabar_tells_reporters_what_happened_and_officials_what_waits_and_what_i
     let k = t.lurah.ok(&["kabar", "--at", &later]).await;
     assert_eq!(k["overdue"], 2, "{k}");
     assert_eq!(k["waiting"][0]["sla"]["flag"], "red");
+    // The camat sees them only once they are overdue: escalated.
+    let camat = Device::new(&t.dir, "camat");
+    camat
+        .login(&t.server, &t.server.code("Pak Camat", CAMAT).await)
+        .await;
+    camat.ok(&["sync"]).await;
+    assert_eq!(camat.ok(&["kabar"]).await["waiting"], serde_json::json!([]));
+    let escalated = camat.ok(&["kabar", "--at", &later]).await;
+    assert_eq!(escalated["overdue"], 2, "{escalated}");
     // The RT head may take no step on either: nothing waits on him.
     assert_eq!(t.rt.ok(&["kabar"]).await["waiting"], serde_json::json!([]));
 

@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use ronda_core::kewenangan::Kewenangan;
+use ronda_core::lifecycle::FieldRules;
 use serde::{Deserialize, Serialize};
 
 pub const EXAMPLE: &str = include_str!("../ronda-server.example.toml");
@@ -18,6 +20,17 @@ pub struct Config {
     /// `sqlite://PATH`; empty means `<data_dir>/ronda.db`.
     pub database_url: String,
     pub limits: Limits,
+    pub lifecycle: Lifecycle,
+}
+
+/// What the server judges lifecycle steps by, set by the city's admins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Lifecycle {
+    /// How near counts as on site, for verifying and for closing with a photo.
+    pub field: FieldRules,
+    /// Rules over the catalogue's agencies: category × area → responsible body.
+    pub kewenangan: Kewenangan,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +53,7 @@ impl Default for Config {
             data_dir: PathBuf::from("ronda-data"),
             database_url: String::new(),
             limits: Limits::default(),
+            lifecycle: Lifecycle::default(),
         }
     }
 }
@@ -127,6 +141,27 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admins_route_a_category_in_their_area_to_another_body() {
+        let text = format!(
+            "{EXAMPLE}\n[[lifecycle.kewenangan]]\ncategory = \"pju-mati\"\narea = \"31.71.01.1001\"\nagency = \"kelurahan\"\n"
+        );
+        let parsed: Config = toml::from_str(&text).unwrap();
+        let pju = ronda_core::CategoryCode::parse("pju-mati").unwrap();
+        let rt: ronda_core::AreaCode = "31.71.01.1001/RW 003/RT 007".parse().unwrap();
+        assert_eq!(
+            parsed.lifecycle.kewenangan.responsible(&pju, Some(&rt)),
+            ronda_core::AgencyCode::Kelurahan
+        );
+        let bad = format!(
+            "{EXAMPLE}\n[[lifecycle.kewenangan]]\ncategory = \"pju-mati\"\narea = \"31.71.01.1001\"\nagency = \"dinas_entah\"\n"
+        );
+        assert!(
+            toml::from_str::<Config>(&bad).is_err(),
+            "an unknown agency is refused"
+        );
+    }
 
     #[test]
     fn the_example_is_the_default() {

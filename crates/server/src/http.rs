@@ -34,6 +34,7 @@ pub struct AppState<S> {
     pub limits: Limits,
     rate: DefaultKeyedRateLimiter<DeviceId>,
     places: crate::places::Places,
+    lifecycle: crate::config::Lifecycle,
 }
 
 impl<S> std::fmt::Debug for AppState<S> {
@@ -46,6 +47,17 @@ impl<S> std::fmt::Debug for AppState<S> {
 
 impl<S> AppState<S> {
     pub fn new(storage: S, key: TokenKey, limits: Limits) -> Arc<Self> {
+        Self::with_lifecycle(storage, key, limits, Default::default())
+    }
+
+    /// A server judging lifecycle steps by `lifecycle` (on-site distances, the kewenangan
+    /// matrix) instead of the defaults.
+    pub fn with_lifecycle(
+        storage: S,
+        key: TokenKey,
+        limits: Limits,
+        lifecycle: crate::config::Lifecycle,
+    ) -> Arc<Self> {
         let per_minute = NonZeroU32::new(limits.syncs_per_minute.max(1)).expect("at least one");
         let rate = RateLimiter::keyed(Quota::per_minute(per_minute));
         Arc::new(Self {
@@ -54,6 +66,7 @@ impl<S> AppState<S> {
             limits,
             rate,
             places: Default::default(),
+            lifecycle,
         })
     }
 }
@@ -441,7 +454,8 @@ async fn sync<S: Storage>(
         .map_err(|e| ApiError::storage(e, lang))?;
     let rules = crate::sync::Rules {
         places,
-        ..Default::default()
+        field: app.lifecycle.field,
+        kewenangan: app.lifecycle.kewenangan.clone(),
     };
     let mut response = crate::sync::sync(
         &app.storage,

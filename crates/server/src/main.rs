@@ -170,7 +170,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         blobs_dir: config.data_dir.join("blobs"),
         max_upload_bytes: config.limits.max_upload_bytes,
     };
-    let app = http::router(AppState::new(storage, key, config.limits.clone()), uploads);
+    let state = AppState::with_lifecycle(
+        storage,
+        key,
+        config.limits.clone(),
+        config.lifecycle.clone(),
+    );
+    let app = http::router(state, uploads);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

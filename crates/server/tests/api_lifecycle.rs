@@ -290,3 +290,53 @@ async fn a_role_one_does_not_hold_is_refused_and_steps_out_of_order_are_refused(
     assert_eq!(server.push_one(&lurah, verify).await, OpResult::Duplicate);
     assert_eq!(server.stored(r.id()).await.unwrap().history.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_over_follows_the_admins_kewenangan_rules() {
+    use ronda_core::kewenangan::{Kewenangan, Rule};
+    let lifecycle = ronda_server::config::Lifecycle {
+        kewenangan: Kewenangan::new(vec![Rule {
+            category: ronda_core::CategoryCode::parse("pju-mati").unwrap(),
+            area: area("31.71.01.1001"),
+            agency: AgencyCode::Kelurahan,
+        }]),
+        ..Default::default()
+    };
+    let server = TestServer::start_configured(Limits::default(), lifecycle).await;
+    let lurah = server.person("Ibu Lurah", LURAH).await;
+    let here = report("pju-mati", Some(INSIDE), "lampu gang mati");
+    let there = report("pju-mati", Some(OUTSIDE), "lampu jalan mati");
+    let admin = server.person("Admin", ADMIN).await;
+    for (who, r) in [(&lurah, &here), (&admin, &there)] {
+        let role = if std::ptr::eq(who, &lurah) {
+            Role::Lurah
+        } else {
+            Role::Admin
+        };
+        assert_eq!(server.push_one(who, create_op(r)).await, OpResult::Accepted);
+        for step in [Action::Verify, Action::Dispose { to: None }] {
+            assert_eq!(
+                server.push_one(who, act(r.id(), role, step)).await,
+                OpResult::Accepted
+            );
+        }
+    }
+    // In Gambir street lights are the kelurahan's own; elsewhere the catalogue's agency's.
+    assert_eq!(
+        server.stored(here.id()).await.unwrap().agency,
+        Some(AgencyCode::Kelurahan)
+    );
+    let default = ronda_core::category::lookup("pju-mati").unwrap().agency;
+    assert_eq!(
+        server.stored(there.id()).await.unwrap().agency,
+        Some(default)
+    );
+    assert_ne!(default, AgencyCode::Kelurahan);
+    // So the lurah, as the kelurahan office, may start the work on hers.
+    assert_eq!(
+        server
+            .push_one(&lurah, act(here.id(), Role::Lurah, Action::StartWork))
+            .await,
+        OpResult::Accepted
+    );
+}

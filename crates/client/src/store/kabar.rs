@@ -24,7 +24,7 @@ pub struct News {
     pub unread: bool,
 }
 
-/// A report waiting on a step the person may take.
+/// A report waiting on a step the person may take (for a camat or admin, only once overdue).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Waiting {
     pub report: ReportId,
@@ -106,6 +106,13 @@ impl Store {
                 &deadlines.policy,
                 &deadlines.holidays,
             );
+            // The camat (and the admin above them) sees a report once it is overdue: escalated.
+            let escalation_only = actions
+                .iter()
+                .all(|(role, _)| matches!(role, Role::Camat | Role::Admin));
+            if escalation_only && !sla.escalates() {
+                continue;
+            }
             kabar.due_soon += usize::from(sla.flag == Flag::Amber);
             kabar.overdue += usize::from(sla.flag == Flag::Red);
             kabar.waiting.push(Waiting {

@@ -150,6 +150,14 @@ impl TestServer {
     }
 
     pub async fn start_with(limits: Limits) -> TestServer {
+        Self::start_configured(limits, Default::default()).await
+    }
+
+    /// A server with the admins' lifecycle settings (on-site distances, kewenangan rules).
+    pub async fn start_configured(
+        limits: Limits,
+        lifecycle: ronda_server::config::Lifecycle,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(dir.path().join("ronda.db")).unwrap();
         let key = TokenKey::random();
@@ -159,7 +167,7 @@ impl TestServer {
             max_upload_bytes: limits.max_upload_bytes,
         };
         let app = router(
-            AppState::new(storage.clone(), key.clone(), limits.clone()),
+            AppState::with_lifecycle(storage.clone(), key.clone(), limits.clone(), lifecycle),
             uploads,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
