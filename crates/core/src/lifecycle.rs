@@ -506,8 +506,11 @@ impl ServerReport {
             Action::Reroute { to } => Some(*to),
             _ => self.agency,
         };
-        if let Action::MarkDuplicate { original } = act.action {
-            self.duplicate_of = Some(original);
+        match act.action {
+            Action::MarkDuplicate { original } => self.duplicate_of = Some(original),
+            // The lurah who verifies a report confirms it is theirs: its place is settled.
+            Action::Verify => self.place_flag = None,
+            _ => {}
         }
         // A reopened report goes back to the lurah; the agency that had it keeps the record.
         self.history.push(HistoryEntry {
@@ -763,7 +766,7 @@ mod record_tests {
     use crate::report::ReportKind;
 
     #[test]
-    fn a_report_with_history_reads_back() {
+    fn a_verified_report_with_history_reads_back_and_its_place_is_settled() {
         let loc = Location {
             coord: Coordinate::new(-6.2, 106.8).unwrap(),
             accuracy_m: Accuracy::metres(5.0).unwrap(),
@@ -777,6 +780,9 @@ mod record_tests {
         };
         let now = Timestamp::from_millis(1_796_000_100_000).unwrap();
         let mut r = ServerReport::create(new, UserId::new(), stamp, now);
+        r.place_flag = Some(crate::filing::PlaceFlag::NearBorder {
+            located: "31.71.01.1001".parse().unwrap(),
+        });
         for action in [Action::Verify, Action::Dispose { to: None }] {
             let act = Act {
                 report: r.report.id(),
@@ -795,6 +801,7 @@ mod record_tests {
             )
             .unwrap();
         }
+        assert_eq!(r.place_flag, None);
         let json = serde_json::to_string(&r).unwrap();
         let back: ServerReport =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
