@@ -181,25 +181,26 @@ pub fn apply_op(
             }
             (report, false)
         }
-        (OpBody::CreateReport(new), None) if rules.places.is_some() => {
-            let index = rules.places.as_deref().expect("checked");
-            let filing = filing::file(index, new.location(), new.area());
-            let mut report = match accept(None, op, reporter, now) {
+        (_, current) => {
+            let was_at = current.as_ref().map(|r| *r.report.location());
+            let mut report = match accept(current, op, reporter, now) {
                 Some(Ok(report)) => report,
                 Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
                 None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
             };
-            // Filed as the device said, with nothing to confirm: the device can rebuild it.
-            let as_claimed = new.area() == Some(&filing.area) && filing.flag.is_none();
-            report.report = report.report.clone().in_area(Some(filing.area));
-            report.place_flag = filing.flag;
-            (report, as_claimed)
+            // A new report, or one whose place moved, is filed by its point. Filed as the
+            // device said with nothing to confirm, the device can rebuild it from its op.
+            let moved = was_at.is_none_or(|at| at != *report.report.location());
+            let mut echo = true;
+            if let Some(index) = rules.places.as_deref().filter(|_| moved) {
+                let filing = filing::file(index, report.report.location(), report.report.area());
+                echo =
+                    report.report.area() == Some(&filing.area) && report.place_flag == filing.flag;
+                report.report = report.report.clone().in_area(Some(filing.area));
+                report.place_flag = filing.flag;
+            }
+            (report, echo)
         }
-        (_, current) => match accept(current, op, reporter, now) {
-            Some(Ok(report)) => (report, true),
-            Some(Err(e)) => return Ok(Applied::unchanged(rejected(&e, lang))),
-            None => return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang))),
-        },
     };
     buckets.extend(buckets_of(&report));
     buckets.sort();

@@ -212,4 +212,19 @@ async fn reports_are_filed_by_their_point_on_the_real_boundaries() {
         "{:?}",
         s.place_flag
     );
+
+    // Moved by an edit to Kota Tua, the Monas report is filed again by its new point; an edit
+    // of its words alone leaves its place alone.
+    let mut patch = common::patch(monas.id());
+    patch.description = None;
+    patch.location = Some(location_at(-6.1352, 106.8133));
+    let moved = common::op_at(ronda_core::OpBody::UpdateReport(patch), common::now_ms());
+    assert_eq!(server.push_one(&rt, moved).await, OpResult::Accepted);
+    let m = stored(&monas).await;
+    assert_eq!(m.report.area(), k.report.area());
+    assert!(matches!(m.place_flag, Some(PlaceFlag::ClaimDiffers { .. })));
+    let words = common::describe_op(monas.id(), "lubang di trotoar");
+    assert_eq!(server.push_one(&rt, words).await, OpResult::Accepted);
+    assert_eq!(stored(&monas).await.place_flag, m.place_flag);
+    assert_eq!(stored(&monas).await.report.area(), m.report.area());
 }
