@@ -17,4 +17,12 @@ pub const COMMANDS: &[&str] = &[
     "set_server",
     "sign_out",
     "kelurahan_outline",
+    "report_lifecycle",
+    "agencies",
+    "stage_photo",
+    "act",
+    "support",
+    "kabar",
+    "mark_kabar_read",
+    "field_queue",
 ];

@@ -5,22 +5,29 @@ use base64::Engine as _;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 
+use ronda_client::Store;
 use ronda_client::photo;
-use ronda_client::store::{Delivery, HistoryEvent, Near, ReportQuery, Session};
+use ronda_client::store::{Deadlines, Delivery, HistoryEvent, Near, ReportQuery, Session};
 use ronda_client::sync::{self, Api, Progress, SyncError, Syncer};
+use ronda_core::authz::{self, Actor, Target};
 use ronda_core::category::{self, CATALOGUE};
+use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
+use ronda_core::sla::SlaClock;
+use ronda_core::sync::ServerReport;
 use ronda_core::{
-    Accuracy, BoundingBox, Coordinate, Description, KelurahanCode, Location, NewReport, ReportId,
-    Timestamp,
+    Accuracy, AgencyCode, BoundingBox, Coordinate, Description, KelurahanCode, Location,
+    LocationSource as CoreSource, NewReport, ReportId, Role, Timestamp, UserId,
 };
 
 use crate::error::{AppError, PhotoFailure};
 use crate::ipc::{
-    AppState, CategoryInfo, CommandError, CreatedReport, ErrorInfo, GeoJsonFeature, Lang,
-    LocationSource, MyReport, NearbyReport, PhotoInfo, ReportDetail, ReportDraft, ReportPin,
-    SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
+    ActionKind, AgencyInfo, AppState, CategoryInfo, CommandError, CreatedReport, ErrorInfo,
+    FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang, LifecycleStep, LocationSource,
+    MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind, RejectReason, ReportDetail,
+    ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto, StepPosition, SyncOutcome,
+    SyncPhase, SyncProgress, SyncState, TimelineEntry,
 };
-use crate::state::{AppData, SyncerFor, outline_path};
+use crate::state::{AppData, SyncerFor, outline_path, role_code};
 
 type Answer<T> = Result<T, CommandError>;
 
@@ -341,12 +348,7 @@ pub async fn report_detail(state: State<'_, AppData>, id: String) -> Answer<Repo
             sha256: p.sha256.to_string(),
             width: p.width,
             height: p.height,
-            data_url: store.blobs().get(&p.thumb_sha256).ok().map(|jpeg| {
-                format!(
-                    "data:image/jpeg;base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(jpeg)
-                )
-            }),
+            data_url: thumbnail_url(&store, &p.thumb_sha256),
         })
         .collect();
     let timeline = history
@@ -386,6 +388,374 @@ pub async fn report_detail(state: State<'_, AppData>, id: String) -> Answer<Repo
         sync,
         rejection,
     })
+}
+
+fn thumbnail_url(store: &Store, thumb: &ronda_core::Sha256Hex) -> Option<String> {
+    store.blobs().get(thumb).ok().map(|jpeg| {
+        format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(jpeg)
+        )
+    })
+}
+
+/// The signed-in person as the permission table sees them; `None` without an account.
+fn actor(state: &AppData, store: &Store) -> Answer<Option<Actor>> {
+    Ok(store.session().map_err(|e| state.fail(e))?.map(|s| Actor {
+        user: s.user_id,
+        assignments: s.roles,
+    }))
+}
+
+fn offered(actions: Vec<(Role, ronda_core::lifecycle::ActionKind)>) -> Vec<OfferedAction> {
+    actions
+        .into_iter()
+        .map(|(role, action)| OfferedAction {
+            role: role_code(role),
+            action: action.into(),
+        })
+        .collect()
+}
+
+/// The clock that runs now, if one does (none for a closed report or one waiting on its
+/// reporter).
+fn sla_info(clock: &SlaClock) -> Option<SlaInfo> {
+    clock.step.map(|step| SlaInfo {
+        flag: clock.flag.into(),
+        step: step.code().to_owned(),
+        deadline: clock.step_deadline.map(|t| t.millis()),
+    })
+}
+
+fn lifecycle_step(h: &HistoryEntry, me: Option<UserId>) -> LifecycleStep {
+    let (reason, original, has_photo) = match &h.action {
+        Action::Reject { reason } => (Some(RejectReason::from(*reason)), None, false),
+        Action::MarkDuplicate { original } => (None, Some(original.to_string()), false),
+        Action::Resolve { .. } | Action::Reopen { photo: Some(_) } => (None, None, true),
+        _ => (None, None, false),
+    };
+    let (presence, distance_m) = match h.presence {
+        Presence::OnSite { distance_m, .. } => (PresenceKind::OnSite, Some(distance_m)),
+        Presence::Desk { distance_m, .. } => (PresenceKind::Desk, Some(distance_m)),
+        Presence::Unknown => (PresenceKind::Unknown, None),
+    };
+    LifecycleStep {
+        role: role_code(h.as_role),
+        by_me: me == Some(h.by),
+        at: h.at.millis(),
+        from_status: h.from_status.into(),
+        to_status: h.to_status.into(),
+        action: h.action.kind().into(),
+        reason,
+        original,
+        agency: h.agency.map(|a| a.code().to_owned()),
+        presence,
+        distance_m,
+        note: h.note.as_ref().map(|n| n.as_str().to_owned()),
+        has_photo,
+    }
+}
+
+fn report_lifecycle_of(state: &AppData, store: &Store, id: ReportId) -> Answer<ReportLifecycle> {
+    let report: ServerReport = store
+        .lifecycle(id)
+        .map_err(|e| state.fail(e))?
+        .ok_or_else(|| state.fail(ronda_client::StoreError::NotFound(id)))?;
+    let actor = actor(state, store)?;
+    let me = actor.as_ref().map(|a| a.user);
+    let target = Target {
+        area: report.report.area(),
+        reporter: report.reporter,
+        agency: report.agency,
+    };
+    let offered = actor
+        .as_ref()
+        .map(|a| offered(authz::offered_actions(a, report.status, target)))
+        .unwrap_or_default();
+    let supporting = me.is_some_and(|u| report.supporters.contains(&u));
+    let can_support =
+        me.is_some_and(|u| u != report.reporter) && report.status.is_open() && !supporting;
+    let deadlines = Deadlines::default();
+    let clock = SlaClock::compute(
+        &report.status_timeline(),
+        Timestamp::now(),
+        &deadlines.policy,
+        &deadlines.holidays,
+    );
+    Ok(ReportLifecycle {
+        id: id.to_string(),
+        status: report.status.into(),
+        history: report
+            .history
+            .iter()
+            .map(|h| lifecycle_step(h, me))
+            .collect(),
+        supporters: u32::try_from(report.supporters.len()).unwrap_or(u32::MAX),
+        supporting,
+        can_support,
+        agency: report.agency.map(|a| a.code().to_owned()),
+        duplicate_of: report.duplicate_of.map(|r| r.to_string()),
+        place_flag: report.place_flag.and_then(|f| {
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v["why"].as_str().map(str::to_owned))
+        }),
+        sla: sla_info(&clock),
+        offered,
+    })
+}
+
+#[tauri::command]
+pub async fn report_lifecycle(state: State<'_, AppData>, id: String) -> Answer<ReportLifecycle> {
+    let id: ReportId = id.parse().map_err(|e| state.fail(e))?;
+    let store = state.store()?;
+    report_lifecycle_of(&state, &store, id)
+}
+
+#[tauri::command]
+pub fn agencies() -> Vec<AgencyInfo> {
+    AgencyCode::ALL
+        .iter()
+        .map(|a| AgencyInfo {
+            code: a.code().to_owned(),
+            name_id: a.name(ronda_core::Lang::Id).to_owned(),
+            name_en: a.name(ronda_core::Lang::En).to_owned(),
+        })
+        .collect()
+}
+
+/// The photo for a step (`resolve`, `reopen`): the raw request body, like `attach_photo`, with
+/// `x-file-name`. Shrunk and kept on the device; `act` names it by its SHA-256.
+#[tauri::command]
+pub async fn stage_photo(request: Request<'_>, state: State<'_, AppData>) -> Answer<StagedPhoto> {
+    let bad = |why: &str| state.app_error(AppError::BadRequest(why.to_owned()));
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(bad("the photo must be the raw request body"));
+    };
+    let file_name = header(&request, "x-file-name").map(|n| {
+        percent_encoding::percent_decode_str(n)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    let bytes = bytes.clone();
+    let processed = tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
+        .await
+        .map_err(|e| state.app_error(AppError::BadRequest(e.to_string())))?
+        .map_err(|error| {
+            state.fail(PhotoFailure {
+                file_name: file_name.clone(),
+                error,
+            })
+        })?;
+    let store = state.store()?;
+    let photo = store.put_photo(&processed).map_err(|e| state.fail(e))?;
+    let staged = StagedPhoto {
+        sha256: photo.sha256.to_string(),
+        width: photo.width,
+        height: photo.height,
+        data_url: thumbnail_url(&store, &photo.thumb_sha256),
+    };
+    state.stage_photo(photo);
+    Ok(staged)
+}
+
+fn bad_request(state: &AppData, why: impl Into<String>) -> CommandError {
+    state.app_error(AppError::BadRequest(why.into()))
+}
+
+fn agency_code(state: &AppData, code: &str) -> Answer<AgencyCode> {
+    AgencyCode::from_code(code).ok_or_else(|| bad_request(state, format!("unknown agency {code}")))
+}
+
+/// Takes a lifecycle step on a report, offline: checked here with the server's rules, saved
+/// with its op, sent with the next sync. What each step needs: `reject` a `reason` (and a note
+/// for `lainnya`), `mark_duplicate` the `original`, `reroute` an `agency` and a note, `dispose`
+/// an `agency` or none (the matrix's), `resolve` a staged `photo` and the `position`, `reopen`
+/// and `close_unfixed` a note.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    state: State<'_, AppData>,
+    report: String,
+    role: String,
+    action: ActionKind,
+    reason: Option<RejectReason>,
+    agency: Option<String>,
+    original: Option<String>,
+    note: Option<String>,
+    position: Option<StepPosition>,
+    photo: Option<String>,
+) -> Answer<ReportLifecycle> {
+    let report: ReportId = report.parse().map_err(|e| state.fail(e))?;
+    let as_role: Role = serde_json::from_value(serde_json::Value::String(role.clone()))
+        .map_err(|_| bad_request(&state, format!("unknown role {role}")))?;
+    let staged = |sha: &str| {
+        state
+            .staged_photo(sha)
+            .ok_or_else(|| state.app_error(AppError::PhotoNotStaged(sha.to_owned())))
+    };
+    let action = match action {
+        ActionKind::Verify => Action::Verify,
+        ActionKind::Reject => Action::Reject {
+            reason: reason
+                .ok_or_else(|| bad_request(&state, "reject needs a reason"))?
+                .into(),
+        },
+        ActionKind::MarkDuplicate => Action::MarkDuplicate {
+            original: original
+                .ok_or_else(|| bad_request(&state, "mark_duplicate needs the original"))?
+                .parse()
+                .map_err(|e| state.fail(e))?,
+        },
+        ActionKind::Reroute => Action::Reroute {
+            to: agency_code(
+                &state,
+                agency
+                    .as_deref()
+                    .ok_or_else(|| bad_request(&state, "reroute needs an agency"))?,
+            )?,
+        },
+        ActionKind::Dispose => Action::Dispose {
+            to: agency
+                .as_deref()
+                .filter(|a| !a.is_empty())
+                .map(|a| agency_code(&state, a))
+                .transpose()?,
+        },
+        ActionKind::StartWork => Action::StartWork,
+        ActionKind::Resolve => Action::Resolve {
+            photo: staged(
+                photo
+                    .as_deref()
+                    .ok_or_else(|| bad_request(&state, "resolve needs a photo"))?,
+            )?,
+        },
+        ActionKind::Confirm => Action::Confirm,
+        ActionKind::Reopen => Action::Reopen {
+            photo: photo.as_deref().map(staged).transpose()?,
+        },
+        ActionKind::CloseUnfixed => Action::CloseUnfixed,
+    };
+    let position = position
+        .map(|p| -> Answer<Location> {
+            Ok(Location {
+                coord: Coordinate::new(p.lat, p.lon).map_err(|e| state.fail(e))?,
+                accuracy_m: Accuracy::metres(p.accuracy_m).map_err(|e| state.fail(e))?,
+                source: CoreSource::Gps,
+                captured_at: Timestamp::from_millis(p.captured_at)
+                    .map_err(|_| state.app_error(AppError::TimeOutOfRange(p.captured_at)))?,
+            })
+        })
+        .transpose()?;
+    let note = note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(Description::parse)
+        .transpose()
+        .map_err(|e| state.fail(e))?;
+    let step = Act {
+        report,
+        as_role,
+        action,
+        position,
+        note,
+    };
+    let mut store = state.store()?;
+    store.act(&step).map_err(|e| state.fail(e))?;
+    state.edited();
+    state.wake_sync.notify_one();
+    report_lifecycle_of(&state, &store, report)
+}
+
+/// "Dukung": +1 on someone else's open report.
+#[tauri::command]
+pub async fn support(state: State<'_, AppData>, report: String) -> Answer<ReportLifecycle> {
+    let report: ReportId = report.parse().map_err(|e| state.fail(e))?;
+    let mut store = state.store()?;
+    store.support(report).map_err(|e| state.fail(e))?;
+    state.edited();
+    state.wake_sync.notify_one();
+    report_lifecycle_of(&state, &store, report)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[tauri::command]
+pub async fn kabar(state: State<'_, AppData>) -> Answer<Kabar> {
+    let store = state.store()?;
+    let me = actor(&state, &store)?.map(|a| a.user);
+    let k = store
+        .kabar(&Deadlines::default(), Timestamp::now())
+        .map_err(|e| state.fail(e))?;
+    Ok(Kabar {
+        news: k
+            .news
+            .iter()
+            .map(|n| KabarNews {
+                report: n.report.to_string(),
+                category: n.category.to_string(),
+                step: lifecycle_step(&n.step, me),
+                unread: n.unread,
+            })
+            .collect(),
+        unread: count(k.unread),
+        waiting: k
+            .waiting
+            .into_iter()
+            .map(|w| KabarWaiting {
+                report: w.report.to_string(),
+                category: w.category.to_string(),
+                status: w.status.into(),
+                area: w.area.map(|a| a.to_string()),
+                lat: w.location.lat(),
+                lon: w.location.lon(),
+                actions: offered(w.actions),
+                sla: sla_info(&w.sla),
+            })
+            .collect(),
+        due_soon: count(k.due_soon),
+        overdue: count(k.overdue),
+    })
+}
+
+/// Marks every step shown so far as read.
+#[tauri::command]
+pub async fn mark_kabar_read(state: State<'_, AppData>) -> Answer<()> {
+    state
+        .store()?
+        .mark_kabar_read(Timestamp::now())
+        .map_err(|e| state.fail(e))
+}
+
+/// The lurah's walk list from `(lat, lon)`: reports to verify in the person's home area.
+#[tauri::command]
+pub async fn field_queue(state: State<'_, AppData>, lat: f64, lon: f64) -> Answer<Vec<FieldStop>> {
+    let here = Coordinate::new(lat, lon).map_err(|e| state.fail(e))?;
+    let store = state.store()?;
+    let session = store
+        .session()
+        .map_err(|e| state.fail(e))?
+        .ok_or_else(|| state.fail(ronda_client::StoreError::SignedOut))?;
+    let area = ronda_core::home_area(&session.roles)
+        .ok_or_else(|| state.app_error(AppError::NoHomeArea))?;
+    let stops = store.field_queue(&area, here).map_err(|e| state.fail(e))?;
+    Ok(stops
+        .into_iter()
+        .map(|s| FieldStop {
+            id: s.item.id.to_string(),
+            category: s.item.category.to_string(),
+            status: s.item.status.into(),
+            description: s.item.description,
+            lat: s.item.location.coord.lat(),
+            lon: s.item.location.coord.lon(),
+            distance_m: s.distance_m,
+            walk_minutes: s.walk_minutes,
+            created_at: s.item.created_at.millis(),
+        })
+        .collect())
 }
 
 /// What the engine reports as it goes, in the terms the tracker needs.

@@ -712,7 +712,10 @@ mod tests {
             same(serde_json::json!(a), serde_json::json!(ActionKind::from(a)));
         }
         for r in ronda_core::lifecycle::RejectReason::ALL {
-            same(serde_json::json!(r), serde_json::json!(RejectReason::from(r)));
+            same(
+                serde_json::json!(r),
+                serde_json::json!(RejectReason::from(r)),
+            );
             assert_eq!(
                 ronda_core::lifecycle::RejectReason::from(RejectReason::from(r)),
                 r

@@ -47,6 +47,14 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         commands::set_server,
         commands::sign_out,
         commands::kelurahan_outline,
+        commands::report_lifecycle,
+        commands::agencies,
+        commands::stage_photo,
+        commands::act,
+        commands::support,
+        commands::kabar,
+        commands::mark_kabar_read,
+        commands::field_queue,
     ])
     .setup(|app| {
         let paths = app.path();

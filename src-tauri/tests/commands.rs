@@ -442,7 +442,16 @@ fn a_window_without_the_capability_cannot_call_any_command() {
     let root = tempfile::tempdir().unwrap();
     let t = TestApp::new(root.path());
     let other = window(&t.app, "other");
-    for cmd in ["app_state", "categories", "my_reports", "sign_out"] {
+    for cmd in [
+        "app_state",
+        "categories",
+        "my_reports",
+        "sign_out",
+        "act",
+        "support",
+        "kabar",
+        "field_queue",
+    ] {
         let refused = invoke(
             &other,
             cmd,
@@ -643,4 +652,289 @@ fn saving_a_report_and_adding_its_photos_hold_the_background_sync_back() {
         state.quiet_for() < before_photo,
         "adding a photo counts as editing"
     );
+}
+
+fn step_at(lat: f64, lon: f64) -> Value {
+    json!({"lat": lat, "lon": lon, "accuracyM": 10.0, "capturedAt": 1_796_000_000_000_i64})
+}
+
+/// `act`'s arguments: the ones a step does not use are null.
+fn act_args(report: &str, role: &str, action: &str, extra: Value) -> Value {
+    let mut args = json!({
+        "report": report, "role": role, "action": action, "reason": null, "agency": null,
+        "original": null, "note": null, "position": null, "photo": null,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        args[k] = v.clone();
+    }
+    args
+}
+
+#[test]
+fn without_an_account_a_report_has_a_lifecycle_but_offers_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let t = TestApp::new(root.path());
+    t.ok("use_without_account", json!({}));
+    let id = t.create(MONAS.0, MONAS.1, "jalan-rusak");
+    let l = t.ok("report_lifecycle", json!({ "id": id }));
+    assert_eq!(l["status"], "baru");
+    assert_eq!(l["history"], json!([]));
+    assert_eq!(l["offered"], json!([]));
+    assert_eq!(
+        (l["canSupport"].as_bool(), l["supporting"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(l["sla"]["step"], "verify");
+    assert_eq!(l["sla"]["flag"], "on_time");
+    assert!(l["sla"]["deadline"].as_i64().unwrap() > 0);
+
+    let e = t.err("support", json!({ "report": id }));
+    assert_eq!(code_of(&e), "SIGNED_OUT");
+    let e = t.err("act", act_args(&id, "lurah", "verify", json!({})));
+    assert_eq!(code_of(&e), "SIGNED_OUT");
+    let e = t.err("field_queue", json!({"lat": MONAS.0, "lon": MONAS.1}));
+    assert_eq!(code_of(&e), "SIGNED_OUT");
+    let k = t.ok("kabar", json!({}));
+    assert_eq!(
+        k,
+        json!({"news": [], "unread": 0, "waiting": [], "dueSoon": 0, "overdue": 0})
+    );
+    assert_eq!(t.ok("mark_kabar_read", json!({})), Value::Null);
+    let agencies = t.ok("agencies", json!({}));
+    assert_eq!(agencies.as_array().unwrap().len(), 13);
+    assert_eq!(agencies[0]["code"], "bina_marga");
+    assert_eq!(agencies[0]["nameId"], "Dinas Bina Marga");
+    assert_eq!(t.ok("app_state", json!({}))["pendingOps"], 1);
+}
+
+#[test]
+fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
+    let root = tempfile::tempdir().unwrap();
+    let server = Server::start(root.path().join("server"));
+    let rt_code = server.code(
+        "Pak RT",
+        r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
+    );
+    let lurah_code = server.code(
+        "Bu Lurah",
+        r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#,
+    );
+    let rt = TestApp::new(&root.path().join("rt"));
+    rt.ok("activate", json!({"server": server.url, "code": rt_code}));
+    let id = rt.create(MONAS.0, MONAS.1, "jalan-rusak");
+    assert_eq!(rt.ok("sync_now", json!({}))["sent"], 1);
+    // The reporter may not support their own report, nor verify it.
+    let own = rt.ok("report_lifecycle", json!({ "id": id }));
+    assert_eq!(own["canSupport"], false);
+    assert_eq!(own["offered"], json!([]));
+    let e = rt.err("support", json!({ "report": id }));
+    assert_eq!(code_of(&e), "SUPPORT_OWN_REPORT");
+
+    let lurah = TestApp::new(&root.path().join("lurah"));
+    lurah.ok(
+        "activate",
+        json!({"server": server.url, "code": lurah_code}),
+    );
+    assert!(
+        lurah.ok("sync_now", json!({}))["received"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+
+    // The walk list: the new report, with how far to walk.
+    let stops = lurah.ok(
+        "field_queue",
+        json!({"lat": MONAS.0 + 0.001, "lon": MONAS.1}),
+    );
+    assert_eq!(stops.as_array().unwrap().len(), 1);
+    assert_eq!(stops[0]["id"], id.as_str());
+    assert!(stops[0]["distanceM"].as_f64().unwrap() > 100.0);
+    assert!(stops[0]["walkMinutes"].as_u64().unwrap() >= 1);
+
+    let l = lurah.ok("report_lifecycle", json!({ "id": id }));
+    let offered: Vec<(&str, &str)> = l["offered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["role"].as_str().unwrap(), o["action"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            ("lurah", "verify"),
+            ("lurah", "reject"),
+            ("lurah", "mark_duplicate"),
+            ("lurah", "reroute")
+        ]
+    );
+    assert_eq!(l["canSupport"], true);
+    let k = lurah.ok("kabar", json!({}));
+    assert_eq!(k["waiting"][0]["report"], id.as_str());
+    assert_eq!(k["waiting"][0]["sla"]["step"], "verify");
+
+    // Refused, with the rule's code, and nothing saved.
+    let e = lurah.err(
+        "act",
+        act_args(&id, "lurah", "reroute", json!({"agency": "bina_marga"})),
+    );
+    assert_eq!(code_of(&e), "TRANSITION_NOTE_REQUIRED");
+    let e = lurah.err("act", act_args(&id, "camat", "verify", json!({})));
+    assert_eq!(code_of(&e), "FORBIDDEN_ROLE_NOT_HELD");
+    let e = lurah.err(
+        "act",
+        act_args(
+            &id,
+            "lurah",
+            "reroute",
+            json!({"agency": "dinas_ufo", "note": "x"}),
+        ),
+    );
+    assert_eq!(code_of(&e), "IPC_BAD_REQUEST");
+    assert_eq!(lurah.ok("app_state", json!({}))["pendingOps"], 0);
+
+    let l = lurah.ok(
+        "act",
+        act_args(
+            &id,
+            "lurah",
+            "verify",
+            json!({"position": step_at(MONAS.0, MONAS.1 + 0.0001)}),
+        ),
+    );
+    assert_eq!(l["status"], "diverifikasi");
+    let step = &l["history"][0];
+    assert_eq!(
+        (
+            step["role"].as_str(),
+            step["action"].as_str(),
+            step["presence"].as_str()
+        ),
+        (Some("lurah"), Some("verify"), Some("on_site"))
+    );
+    assert_eq!(
+        (step["fromStatus"].as_str(), step["toStatus"].as_str()),
+        (Some("baru"), Some("diverifikasi"))
+    );
+    assert!((step["distanceM"].as_f64().unwrap() - 11.0).abs() < 2.0);
+    assert_eq!(step["byMe"], true);
+    assert_eq!(lurah.ok("app_state", json!({}))["pendingOps"], 1);
+
+    // Support: once.
+    let l = lurah.ok("support", json!({ "report": id }));
+    assert_eq!(
+        (
+            l["supporters"].as_u64(),
+            l["supporting"].as_bool(),
+            l["canSupport"].as_bool()
+        ),
+        (Some(1), Some(true), Some(false))
+    );
+    let e = lurah.err("support", json!({ "report": id }));
+    assert_eq!(code_of(&e), "SUPPORT_ALREADY");
+
+    // Handed to the kelurahan's own office, then fixed with a photo taken there.
+    let l = lurah.ok(
+        "act",
+        act_args(&id, "lurah", "dispose", json!({"agency": "kelurahan"})),
+    );
+    assert_eq!(
+        (l["status"].as_str(), l["agency"].as_str()),
+        (Some("didisposisikan"), Some("kelurahan"))
+    );
+    let e = lurah.err(
+        "act",
+        act_args(
+            &id,
+            "lurah",
+            "resolve",
+            json!({"photo": "0".repeat(64), "position": step_at(MONAS.0, MONAS.1)}),
+        ),
+    );
+    assert_eq!(code_of(&e), "PHOTO_NOT_STAGED");
+    let staged = invoke(
+        &lurah.main,
+        "stage_photo",
+        InvokeBody::Raw(jpeg(1200, 900)),
+        {
+            let mut h = HeaderMap::new();
+            h.insert("x-file-name", HeaderValue::from_static("selesai.jpg"));
+            h
+        },
+    )
+    .unwrap();
+    let sha = staged["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(sha.len(), 64);
+    assert!(
+        staged["dataUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/jpeg;base64,")
+    );
+    let e = lurah.err(
+        "act",
+        act_args(
+            &id,
+            "lurah",
+            "resolve",
+            json!({"photo": sha, "position": step_at(MONAS.0 + 0.01, MONAS.1)}),
+        ),
+    );
+    assert_eq!(code_of(&e), "RESOLVE_TOO_FAR");
+    assert!(e["message"].as_str().unwrap().contains(" m"), "{e}");
+    let l = lurah.ok(
+        "act",
+        act_args(
+            &id,
+            "lurah",
+            "resolve",
+            json!({"photo": sha, "position": step_at(MONAS.0, MONAS.1)}),
+        ),
+    );
+    assert_eq!(l["status"], "selesai");
+    assert_eq!(l["history"][2]["hasPhoto"], true);
+    assert_eq!(l["sla"], Value::Null, "waiting on the reporter: no clock");
+    assert_eq!(l["offered"], json!([]));
+    let outcome = lurah.ok("sync_now", json!({}));
+    assert_eq!(outcome["ok"], true, "{outcome}");
+    assert_eq!(outcome["sent"], 4);
+
+    // The reporter hears of each step, and may confirm or reopen.
+    rt.ok("sync_now", json!({}));
+    let k = rt.ok("kabar", json!({}));
+    assert_eq!(k["unread"], 3);
+    let news = k["news"].as_array().unwrap();
+    let mut actions: Vec<&str> = news
+        .iter()
+        .map(|n| n["step"]["action"].as_str().unwrap())
+        .collect();
+    let times: Vec<i64> = news
+        .iter()
+        .map(|n| n["step"]["at"].as_i64().unwrap())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {times:?}"
+    );
+    actions.sort();
+    assert_eq!(actions, ["dispose", "resolve", "verify"]);
+    assert_eq!(k["news"][0]["unread"], true);
+    assert_eq!(k["news"][0]["step"]["byMe"], false);
+    assert_eq!(k["waiting"][0]["report"], id.as_str());
+    let offered: Vec<&str> = k["waiting"][0]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["confirm", "reopen"]);
+    rt.ok("mark_kabar_read", json!({}));
+    let k = rt.ok("kabar", json!({}));
+    assert_eq!(k["unread"], 0);
+    assert_eq!(k["news"][0]["unread"], false);
+
+    let e = rt.err("act", act_args(&id, "ketua_rt", "reopen", json!({})));
+    assert_eq!(code_of(&e), "TRANSITION_NOTE_REQUIRED");
+    let l = rt.ok("act", act_args(&id, "ketua_rt", "confirm", json!({})));
+    assert_eq!(l["status"], "dikonfirmasi");
 }

@@ -5,7 +5,9 @@ import type { AppState, CategoryInfo, CommandError } from './ipc/bindings';
 import { appState, categories as loadCategories, toCommandError } from './ipc/commands';
 import { I18nContext, makeTranslator } from './i18n';
 import { parseRoute, type Route } from './logic/route';
+import { FieldMode } from './screens/FieldMode';
 import { FirstRun } from './screens/FirstRun';
+import { Kabar } from './screens/Kabar';
 import { MapHome } from './screens/MapHome';
 import { MyReports } from './screens/MyReports';
 import { ReportDetail } from './screens/ReportDetail';
@@ -37,6 +39,10 @@ function Screen({ route }: { route: Route }) {
       return <Settings />;
     case 'signIn':
       return <FirstRun mode="signIn" />;
+    case 'kabar':
+      return <Kabar />;
+    case 'field':
+      return <FieldMode />;
   }
 }
 

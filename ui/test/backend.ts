@@ -1,6 +1,6 @@
 // A stand-in Rust side: Tauri's IPC mock with handlers per command, recording every call.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AccountState, AppState, CategoryInfo } from '../src/ipc/bindings';
+import type { AccountState, AgencyInfo, AppState, CategoryInfo, Kabar, ReportLifecycle } from '../src/ipc/bindings';
 
 export type Call = { cmd: string; args: unknown; options?: { headers?: Record<string, string> } };
 export type Handler = (args: any) => unknown;
@@ -60,7 +60,40 @@ export function baseHandlers(state: AppState = appState()): Record<string, Handl
     reports_in_view: () => [],
     my_reports: () => [],
     nearby_open: () => [],
+    report_lifecycle: ({ id }: { id: string }) => lifecycle({ id }),
+    agencies: () => AGENCIES,
+    kabar: () => emptyKabar(),
+    mark_kabar_read: () => null,
   };
+}
+
+/** A slice of ronda-core's agencies. */
+export const AGENCIES: AgencyInfo[] = [
+  { code: 'bina_marga', nameId: 'Dinas Bina Marga', nameEn: 'Dinas Bina Marga (roads and street lighting)' },
+  { code: 'sumber_daya_air', nameId: 'Dinas Sumber Daya Air', nameEn: 'Dinas Sumber Daya Air (water and drainage)' },
+  { code: 'kelurahan', nameId: 'Kantor kelurahan', nameEn: 'Kelurahan office' },
+];
+
+/** A report's lifecycle with nothing done to it and nothing offered. */
+export function lifecycle(over: Partial<ReportLifecycle> = {}): ReportLifecycle {
+  return {
+    id: 'r-7',
+    status: 'baru',
+    history: [],
+    supporters: 0,
+    supporting: false,
+    canSupport: false,
+    agency: null,
+    duplicateOf: null,
+    placeFlag: null,
+    sla: null,
+    offered: [],
+    ...over,
+  };
+}
+
+export function emptyKabar(over: Partial<Kabar> = {}): Kabar {
+  return { news: [], unread: 0, waiting: [], dueSoon: 0, overdue: 0, ...over };
 }
 
 export function deferred<T>() {

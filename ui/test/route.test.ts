@@ -9,6 +9,8 @@ describe('hash routes', () => {
     { name: 'report', id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
     { name: 'settings' },
     { name: 'signIn' },
+    { name: 'kabar' },
+    { name: 'field' },
   ])('round-trips %j', (route) => {
     expect(parseRoute(href(route))).toEqual(route);
   });

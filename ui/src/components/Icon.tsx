@@ -45,6 +45,8 @@ const GLYPHS: Record<string, string> = {
   sync: 'M20 12a8 8 0 0 1-14 5M4 12a8 8 0 0 1 14-5M18 3v4h-4M6 21v-4h4',
   pin: 'M12 21s7-6.5 7-12a7 7 0 0 0-14 0c0 5.5 7 12 7 12zM12 6.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 1 1 0-5z',
   warning: 'M12 3 2 20h20zM12 9v5M12 17v.5',
+  bell: 'M6 17v-6a6 6 0 0 1 12 0v6l2 2H4zM10 21h4',
+  walk: 'M13 4a1.5 1.5 0 1 1 0 .01M10 21l2-6 3 3v3M8 12l3-4 3 1 2 3M12 15l-1-5',
 };
 
 export const hasGlyph = (name: string): boolean => Object.prototype.hasOwnProperty.call(GLYPHS, name);

@@ -63,21 +63,59 @@
  *   deletes them.
  * - `kelurahan_outline()` → `GeoJsonFeature | null`: the boundary of the user's kelurahan,
  *   null when unknown (no account, or an account without an area).
+ *
+ * The lifecycle (ronda-core's `lifecycle` and `authz`; every step is saved on the device with
+ * its op and sent with the next sync, which has the last word):
+ * - `report_lifecycle({ id })` → `ReportLifecycle`: status, `history` (oldest first; who as
+ *   which role, when, from/to status, action, reason, agency, presence on site/desk/unknown
+ *   with the distance, note, whether a photo came with it), supporters, whether the signed-in
+ *   person supports it (`supporting`) or may (`canSupport`), agency, `duplicateOf`,
+ *   `placeFlag`, `sla` (null when no clock runs) and `offered`: the steps the app offers, each
+ *   with the role it is taken in, and only those. Without an account `offered` is empty.
+ * - `agencies()` → `AgencyInfo[]`: the bodies a report can be handed or re-routed to.
+ * - `stage_photo` — raw body like `attach_photo` (the photo's bytes, header `x-file-name`) →
+ *   `StagedPhoto`: the photo shrunk and kept for a step; `act` names it by `sha256`. Kept in
+ *   memory only: after a restart it must be chosen again (`PHOTO_NOT_STAGED`).
+ * - `act({ report, role, action, reason, agency, original, note, position, photo })` →
+ *   `ReportLifecycle` after the step. Unused arguments are null. `reject` needs `reason` (and
+ *   a `note` for `lainnya`); `mark_duplicate` the `original` id; `reroute` an `agency` code and
+ *   a note; `dispose` an agency or null (the kewenangan matrix's); `resolve` a staged `photo`
+ *   and the `position` (`RESOLVE_POSITION_REQUIRED`, `RESOLVE_TOO_FAR` with the distance in
+ *   its message); `reopen` (optional photo) and `close_unfixed` a note. Errors: the rules'
+ *   codes (`FORBIDDEN_*`, `TRANSITION_NOT_ALLOWED`, `TRANSITION_NOTE_REQUIRED`,
+ *   `DUPLICATE_*`, `REROUTE_SAME_BODY`, `SIGNED_OUT`, …).
+ * - `support({ report })` → `ReportLifecycle`. Errors `SUPPORT_ALREADY`, `SUPPORT_OWN_REPORT`,
+ *   `SUPPORT_CLOSED`, `SIGNED_OUT`.
+ * - `kabar()` → `Kabar`: news (steps others took on the person's reports or ones they
+ *   support, newest first, `unread`), and `waiting` (reports waiting on a step the person may
+ *   take, overdue first, then due soon). Empty without an account.
+ * - `mark_kabar_read()` → `null`: everything shown so far is read.
+ * - `field_queue({ lat, lon })` → `FieldStop[]`: reports to verify (new or reopened) in the
+ *   person's home area, nearest first by walking distance. Errors `SIGNED_OUT`,
+ *   `FIELD_AREA_REQUIRED` (an account with no single area of its own).
  */
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  ActionKind,
+  AgencyInfo,
   AppState,
   CategoryInfo,
   CommandError,
   CreatedReport,
+  FieldStop,
   GeoJsonFeature,
+  Kabar,
   Lang,
   MyReport,
   NearbyReport,
   ReportDetail,
+  RejectReason,
   ReportDraft,
+  ReportLifecycle,
   ReportPin,
+  StagedPhoto,
+  StepPosition,
   SyncOutcome,
   SyncProgress,
 } from './bindings';
@@ -172,3 +210,41 @@ export const setServer = (server: string): Promise<AppState> => call('set_server
 export const signOut = (force: boolean): Promise<AppState> => call('sign_out', { force });
 
 export const kelurahanOutline = (): Promise<GeoJsonFeature | null> => call('kelurahan_outline');
+
+export const reportLifecycle = (id: string): Promise<ReportLifecycle> => call('report_lifecycle', { id });
+
+export const agencies = (): Promise<AgencyInfo[]> => call('agencies');
+
+/** Shrinks a photo for a step (`resolve`, `reopen`) and keeps it; raw body like `attachPhoto`. */
+export async function stagePhoto(fileName: string, bytes: Uint8Array): Promise<StagedPhoto> {
+  try {
+    return await invoke<StagedPhoto>('stage_photo', bytes, {
+      headers: { 'x-file-name': encodeURIComponent(fileName) },
+    });
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+
+/** One lifecycle step; what each action needs is in the header above. */
+export type StepArgs = {
+  report: string;
+  role: string;
+  action: ActionKind;
+  reason: RejectReason | null;
+  agency: string | null;
+  original: string | null;
+  note: string | null;
+  position: StepPosition | null;
+  photo: string | null;
+};
+
+export const act = (step: StepArgs): Promise<ReportLifecycle> => call('act', { ...step });
+
+export const support = (report: string): Promise<ReportLifecycle> => call('support', { report });
+
+export const kabar = (): Promise<Kabar> => call('kabar');
+
+export const markKabarRead = (): Promise<null> => call('mark_kabar_read');
+
+export const fieldQueue = (lat: number, lon: number): Promise<FieldStop[]> => call('field_queue', { lat, lon });

@@ -6,7 +6,9 @@ export type Route =
   | { name: 'reports' }
   | { name: 'report'; id: string }
   | { name: 'settings' }
-  | { name: 'signIn' };
+  | { name: 'signIn' }
+  | { name: 'kabar' }
+  | { name: 'field' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
@@ -23,6 +25,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'settings' };
     case 'sign-in':
       return { name: 'signIn' };
+    case 'kabar':
+      return { name: 'kabar' };
+    case 'field':
+      return { name: 'field' };
     default:
       return { name: 'map' };
   }
@@ -42,6 +48,10 @@ export function href(route: Route): string {
       return '#/settings';
     case 'signIn':
       return '#/sign-in';
+    case 'kabar':
+      return '#/kabar';
+    case 'field':
+      return '#/field';
   }
 }
 

@@ -1,15 +1,19 @@
 // Codes from the backend turned into words for people.
 import type {
+  ActionKind,
   CategoryInfo,
   CommandError,
   ErrorInfo,
   Lang,
+  LifecycleStep,
+  RejectReason,
   ReportKind,
   ReportStatus,
   SyncState,
   TimelineEntry,
 } from '../ipc/bindings';
 import { isMessageKey, type MessageKey, type Translator } from '../i18n';
+import { formatDistance } from '../i18n/format';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['laporan', 'rawan', 'audit'];
 
@@ -85,4 +89,54 @@ export function timelineWords(tr: Translator, entry: TimelineEntry): string {
   const key = `timeline.${what}`;
   if (what !== 'other' && what !== 'status' && isMessageKey(key)) return tr.t(key);
   return tr.t('timeline.other', { what });
+}
+
+const ACTION_KEYS: Record<ActionKind, MessageKey> = {
+  verify: 'action.verify',
+  reject: 'action.reject',
+  mark_duplicate: 'action.mark_duplicate',
+  reroute: 'action.reroute',
+  dispose: 'action.dispose',
+  start_work: 'action.start_work',
+  resolve: 'action.resolve',
+  confirm: 'action.confirm',
+  reopen: 'action.reopen',
+  close_unfixed: 'action.close_unfixed',
+};
+
+const REASON_KEYS: Record<RejectReason, MessageKey> = {
+  tidak_ditemukan: 'reason.tidak_ditemukan',
+  bukan_masalah_publik: 'reason.bukan_masalah_publik',
+  informasi_kurang: 'reason.informasi_kurang',
+  tidak_pantas: 'reason.tidak_pantas',
+  lainnya: 'reason.lainnya',
+};
+
+/** The button label of a lifecycle step. */
+export const actionName = ({ t }: Translator, action: ActionKind): string => t(ACTION_KEYS[action]);
+
+export const reasonName = ({ t }: Translator, reason: RejectReason): string => t(REASON_KEYS[reason]);
+
+/** "di lokasi (12 m)", "dari meja / tidak di lokasi (1,2 km)" or "tanpa posisi GPS". */
+export function presenceWords(tr: Translator, step: Pick<LifecycleStep, 'presence' | 'distanceM'>): string {
+  const d = step.distanceM === null ? null : formatDistance(step.distanceM, tr.lang);
+  switch (step.presence) {
+    case 'on_site':
+      return d ? tr.t('presence.onSiteAt', { d }) : tr.t('presence.onSite');
+    case 'desk':
+      return d ? tr.t('presence.deskAt', { d }) : tr.t('presence.desk');
+    case 'unknown':
+      return tr.t('presence.unknown');
+  }
+}
+
+/** Who took a step: "Lurah / staf kelurahan", or "Anda (Ketua RT)" for the person's own. */
+export function stepWho(tr: Translator, step: Pick<LifecycleStep, 'role' | 'byMe'>): string {
+  const role = roleName(tr, step.role);
+  return step.byMe ? tr.t('step.byMe', { role }) : tr.t('step.by', { role });
+}
+
+/** The walking distance and time of a stop: "350 m · 5 menit jalan kaki". */
+export function walkWords(tr: Translator, distanceM: number, minutes: number): string {
+  return tr.t('field.walk', { d: formatDistance(distanceM, tr.lang), n: minutes });
 }

@@ -1,33 +1,118 @@
-// One report: what, where, photos, and the history of what happened to it.
+// One report: what, where, photos, the history of what happened to it (the device's own events
+// and the lifecycle's steps, who as which role, where), its deadline, support, and the steps the
+// signed-in person may take.
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
-import type { CommandError, ReportDetail as Detail } from '../ipc/bindings';
-import { reportDetail, toCommandError } from '../ipc/commands';
-import { useI18n } from '../i18n';
+import { KABAR_CHANGED } from '../components/TabBar';
+import type {
+  AgencyInfo,
+  CommandError,
+  LifecycleStep,
+  ReportDetail as Detail,
+  ReportLifecycle,
+  TimelineEntry,
+} from '../ipc/bindings';
+import { agencies as loadAgencies, reportDetail, reportLifecycle, toCommandError } from '../ipc/commands';
+import { useI18n, type Translator } from '../i18n';
 import { formatCoordinate, formatDateTime, formatMetres } from '../i18n/format';
+import { agencyName } from '../logic/lifecycle';
 import { href } from '../logic/route';
-import { categoryName, kindName, statusName, syncWords, timelineWords } from '../logic/words';
+import {
+  categoryName,
+  kindName,
+  presenceWords,
+  reasonName,
+  statusName,
+  stepWho,
+  syncWords,
+  timelineWords,
+} from '../logic/words';
 import { useApp } from '../state';
+import { SlaChip, StepActions, SupportBox } from './ReportSteps';
+
+type Line = { at: number; event: TimelineEntry; step?: never } | { at: number; step: LifecycleStep; event?: never };
+
+/** The device's events and the lifecycle's steps in one list, oldest first. A status change
+ *  the lifecycle tells in full is not told twice. */
+function lines(timeline: readonly TimelineEntry[], history: readonly LifecycleStep[]): Line[] {
+  const events = history.length > 0 ? timeline.filter((e) => !e.what.startsWith('status:')) : timeline;
+  return [
+    ...events.map((event) => ({ at: event.at, event })),
+    ...history.map((step) => ({ at: step.at, step })),
+  ].sort((a, b) => a.at - b.at);
+}
+
+function StepLine({ step, agencies, tr }: { step: LifecycleStep; agencies: readonly AgencyInfo[]; tr: Translator }) {
+  const { t, lang } = tr;
+  const agency = agencyName(agencies, step.agency, lang);
+  return (
+    <li data-testid="step-entry" data-action={step.action} data-presence={step.presence}>
+      <time dateTime={new Date(step.at).toISOString()}>{formatDateTime(step.at, lang)}</time>
+      <span class="what">{statusName(tr, step.toStatus)}</span>
+      <span class="who" data-testid="step-who">
+        {stepWho(tr, step)} · <span data-testid="step-where">{presenceWords(tr, step)}</span>
+      </span>
+      {step.reason && <span class="detail">{t('step.reasonIs', { reason: reasonName(tr, step.reason) })}</span>}
+      {agency && <span class="detail" data-testid="step-agency">{t('step.agencyIs', { agency })}</span>}
+      {step.original && (
+        <a class="detail" href={href({ name: 'report', id: step.original })}>
+          {t('step.originalLink')}
+        </a>
+      )}
+      {step.note && <span class="detail note" data-testid="step-note-text">“{step.note}”</span>}
+      {step.hasPhoto && <span class="detail">{t('step.withPhoto')}</span>}
+    </li>
+  );
+}
 
 export function ReportDetail({ id }: { id: string }) {
   const tr = useI18n();
   const { t, lang } = tr;
-  const { categories } = useApp();
+  const app = useApp();
+  const { categories } = app;
   const [report, setReport] = useState<Detail | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
+  const [life, setLife] = useState<ReportLifecycle | null>(null);
+  const [lifeError, setLifeError] = useState<CommandError | null>(null);
+  const [agencies, setAgencies] = useState<AgencyInfo[]>([]);
 
   useEffect(() => {
     let alive = true;
     setReport(null);
     setError(null);
+    setLife(null);
+    setLifeError(null);
     reportDetail(id)
       .then((r) => alive && setReport(r))
       .catch((e) => alive && setError(toCommandError(e)));
+    reportLifecycle(id)
+      .then((l) => alive && setLife(l))
+      .catch((e) => alive && setLifeError(toCommandError(e)));
     return () => {
       alive = false;
     };
   }, [id]);
+
+  useEffect(() => {
+    let alive = true;
+    loadAgencies()
+      .then((a) => alive && setAgencies(a))
+      .catch(() => {}); // without names, agencies show by their codes
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  /** After a step or support: the new lifecycle, and the report and counts it changed. */
+  const changed = (next: ReportLifecycle) => {
+    setLife(next);
+    reportDetail(id)
+      .then(setReport)
+      .catch(() => {});
+    void app.refresh().catch(() => {});
+    window.dispatchEvent(new Event(KABAR_CHANGED));
+  };
 
   const back = (
     <a class="back" href={href({ name: 'reports' })} data-testid="back">
@@ -47,7 +132,8 @@ export function ReportDetail({ id }: { id: string }) {
   }
 
   const sync = syncWords(tr, report.sync, report.rejection);
-  const timeline = [...report.timeline].sort((a, b) => a.at - b.at);
+  const timeline = lines(report.timeline, life?.history ?? []);
+  const agency = agencyName(agencies, life?.agency ?? null, lang);
 
   return (
     <main class="screen detail" data-testid="report-detail" data-report-id={report.id}>
@@ -56,8 +142,21 @@ export function ReportDetail({ id }: { id: string }) {
       <dl class="facts">
         <div>
           <dt>{t('detail.status')}</dt>
-          <dd data-testid="detail-status">{statusName(tr, report.status)}</dd>
+          <dd data-testid="detail-status">
+            {statusName(tr, report.status)}
+            {life?.sla && (
+              <span class="block">
+                <SlaChip sla={life.sla} />
+              </span>
+            )}
+          </dd>
         </div>
+        {agency && (
+          <div>
+            <dt>{t('detail.agency')}</dt>
+            <dd data-testid="detail-agency">{agency}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('detail.kind')}</dt>
           <dd>{kindName(tr, report.kind)}</dd>
@@ -87,6 +186,18 @@ export function ReportDetail({ id }: { id: string }) {
         </div>
       </dl>
 
+      {life?.duplicateOf && (
+        <p class="notice" data-testid="duplicate-of">
+          {t('detail.duplicateOf')}{' '}
+          <a href={href({ name: 'report', id: life.duplicateOf })}>{t('detail.openOriginal')}</a>
+        </p>
+      )}
+      {life?.placeFlag && (
+        <p class="warning" data-testid="place-flag" data-flag={life.placeFlag}>
+          {t('detail.placeFlag')}
+        </p>
+      )}
+
       <h2>{t('detail.description')}</h2>
       <p class="description" data-testid="detail-description">
         {report.description ?? t('detail.noDescription')}
@@ -109,15 +220,34 @@ export function ReportDetail({ id }: { id: string }) {
         </ul>
       )}
 
+      {life && (life.supporters > 0 || life.canSupport || life.supporting) && (
+        <SupportBox life={life} onChange={changed} />
+      )}
+
+      {life && life.offered.length > 0 && (
+        <StepActions
+          life={life}
+          report={report}
+          agencies={agencies}
+          categories={categories}
+          onDone={changed}
+        />
+      )}
+      <ErrorMessage error={lifeError} testid="lifecycle-error" />
+
       <h2>{t('detail.timeline')}</h2>
       <ol class="timeline" data-testid="timeline">
-        {timeline.map((e, i) => (
-          <li key={`${e.at}-${i}`} data-testid="timeline-entry" data-what={e.what}>
-            <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at, lang)}</time>
-            <span class="what">{timelineWords(tr, e)}</span>
-            {e.detail && <span class="detail">{e.detail}</span>}
-          </li>
-        ))}
+        {timeline.map((line, i) =>
+          line.step ? (
+            <StepLine key={`s-${line.at}-${i}`} step={line.step} agencies={agencies} tr={tr} />
+          ) : (
+            <li key={`${line.at}-${i}`} data-testid="timeline-entry" data-what={line.event.what}>
+              <time dateTime={new Date(line.at).toISOString()}>{formatDateTime(line.at, lang)}</time>
+              <span class="what">{timelineWords(tr, line.event)}</span>
+              {line.event.detail && <span class="detail">{line.event.detail}</span>}
+            </li>
+          ),
+        )}
       </ol>
     </main>
   );

@@ -1,12 +1,13 @@
 // Step 2: where is it? A GPS fix when it is accurate enough, otherwise a point picked on the map
 // (on a desktop, picking on the map is the normal path).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Icon } from '../../components/Icon';
 import type { LocationSource } from '../../ipc/bindings';
 import { useI18n } from '../../i18n';
 import { formatMetres } from '../../i18n/format';
-import { ACCURACY_GATE_M, gateFix, isDesktopPointer, type Fix } from '../../logic/location';
+import { ACCURACY_GATE_M, gateFix, isDesktopPointer } from '../../logic/location';
+import { useGps } from '../useGps';
 import { PickMap } from './PickMap';
 
 export type Place = {
@@ -16,43 +17,6 @@ export type Place = {
   source: LocationSource;
   capturedAt: number;
 };
-
-type Gps =
-  | { state: 'searching' }
-  | { state: 'slow' }
-  | { state: 'denied' }
-  | { state: 'unavailable' }
-  | { state: 'fix'; fix: Fix; at: number };
-
-/** How long to wait for a first fix before suggesting the map. */
-export const GPS_TIMEOUT_MS = 30_000;
-
-function useGps(): Gps {
-  const [gps, setGps] = useState<Gps>(() =>
-    typeof navigator !== 'undefined' && navigator.geolocation ? { state: 'searching' } : { state: 'unavailable' },
-  );
-  useEffect(() => {
-    const geo = typeof navigator !== 'undefined' ? navigator.geolocation : undefined;
-    if (!geo) return;
-    const watch = geo.watchPosition(
-      (p) =>
-        setGps({
-          state: 'fix',
-          fix: { lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: p.coords.accuracy },
-          at: Number.isFinite(p.timestamp) && p.timestamp > 0 ? p.timestamp : Date.now(),
-        }),
-      (err) =>
-        setGps((old) => {
-          if (err.code === 1) return { state: 'denied' };
-          if (old.state === 'fix') return old; // keep the last fix through a hiccup
-          return err.code === 3 ? { state: 'slow' } : { state: 'unavailable' };
-        }),
-      { enableHighAccuracy: true, maximumAge: 10_000, timeout: GPS_TIMEOUT_MS },
-    );
-    return () => geo.clearWatch(watch);
-  }, []);
-  return gps;
-}
 
 export function StepWhere({ onPlace }: { onPlace: (place: Place) => void }) {
   const { t, lang } = useI18n();
