@@ -185,6 +185,27 @@ describe('report flow: proof and save', () => {
     expect((screen.getByTestId('save') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('supports a nearby report instead, and says why when it cannot', async () => {
+    const gps = fakeGeolocation();
+    const backend = await openFlow({
+      nearby_open: () => NEARBY,
+      support: (args) => {
+        if ((args as { report: string }).report === 'n-2') {
+          throw { code: 'SUPPORT_OWN_REPORT', message: 'pelapor tidak bisa mendukung laporannya sendiri', count: null };
+        }
+        return null;
+      },
+    });
+    await toProof(gps);
+    const buttons = await screen.findAllByTestId('nearby-support');
+    fireEvent.click(buttons[0]!);
+    await screen.findByTestId('nearby-supported');
+    expect(backend.callsTo('support')[0]?.args).toEqual({ report: 'n-1' });
+    fireEvent.click(screen.getAllByTestId('nearby-support')[0]!);
+    expect((await screen.findByTestId('nearby-support-error')).textContent).toContain('pelapor tidak bisa');
+    expect((screen.getByTestId('save') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('saves the report, then each photo, and confirms it is on the phone', async () => {
     const gps = fakeGeolocation();
     const backend = await openFlow({

@@ -123,7 +123,8 @@ export const id = {
 
   'nearby.title': 'Sudah dilaporkan? Dukung saja',
   'nearby.text':
-    'Di dekat sini sudah ada laporan serupa yang belum selesai. Tombol dukung segera hadir; Anda tetap boleh membuat laporan baru.',
+    'Di dekat sini sudah ada laporan serupa yang belum selesai. Dukung saja yang sama; Anda tetap boleh membuat laporan baru.',
+  'nearby.supported': 'Dukungan Anda tersimpan di HP dan terkirim saat sinkron.',
   'nearby.distance': '{d} dari sini',
 
   'saved.title': 'Laporan tersimpan di HP ini',
@@ -467,7 +468,8 @@ export const en: Record<MessageKey, string> = {
 
   'nearby.title': 'Already reported? Support it instead',
   'nearby.text':
-    'Similar reports that are still open exist near here. A support button is coming soon; you may still make a new report.',
+    'Similar reports that are still open exist near here. Support the one that matches; you may still make a new report.',
+  'nearby.supported': 'Your support is saved on the phone and sent with the next sync.',
   'nearby.distance': '{d} away',
 
   'saved.title': 'Report saved on this phone',
