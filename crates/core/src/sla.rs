@@ -32,8 +32,9 @@
 //!   does not count towards it. A reopen (`dibuka_kembali`) restarts the red flag from the
 //!   reopen moment and starts a fresh verify step.
 //! - Each clock is red once its deadline has passed, amber while at most
-//!   [`SlaLimits::amber_within_hours`] of working time remain (24 hours by default, so a
-//!   one-day step such as the hand-over is amber from its start), and on time otherwise. A
+//!   [`SlaLimits::amber_within_hours`] of working time remain (24 hours by default) or half of
+//!   the clock's whole time, whichever is less (so a one-day step such as the hand-over turns
+//!   amber at half-time, not at its start), and on time otherwise. A
 //!   report's [`Flag`] is the worse of its step clock and its red flag; a red report escalates
 //!   to the camat.
 //! - While a report is `selesai` it has no step and no deadline and is on time. A closed report
@@ -517,7 +518,8 @@ impl SlaClock {
             (Flag::Red, working_ms_between(cal, step_deadline, now))
         } else {
             let left = working_ms_between(cal, now, step_deadline);
-            (amber_or_on_time(left, policy), 0)
+            let limit = i64::from(policy.step_days(step)) * DAY_MS;
+            (amber_or_on_time(left, limit, policy), 0)
         };
 
         let (red_deadline, red_used) = red_flag_clock(&entries, now, policy, cal);
@@ -525,7 +527,7 @@ impl SlaClock {
         let (red_flag, red_overdue) = if now > red_deadline {
             (Flag::Red, (red_used - red_limit).max(0))
         } else {
-            (amber_or_on_time(red_limit - red_used, policy), 0)
+            (amber_or_on_time(red_limit - red_used, red_limit, policy), 0)
         };
 
         SlaClock {
@@ -545,8 +547,10 @@ impl SlaClock {
     }
 }
 
-fn amber_or_on_time(left_ms: i64, policy: &SlaPolicy) -> Flag {
-    if left_ms <= policy.amber_within_ms() {
+/// Amber with at most the policy's warning time left, or half the clock's `limit_ms` when that is
+/// less: a warning from the very start warns of nothing.
+fn amber_or_on_time(left_ms: i64, limit_ms: i64, policy: &SlaPolicy) -> Flag {
+    if left_ms <= policy.amber_within_ms().min(limit_ms / 2) {
         Flag::Amber
     } else {
         Flag::OnTime

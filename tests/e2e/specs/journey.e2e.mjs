@@ -1,8 +1,9 @@
 // An RT head's first day with the real app: sign in against a real ronda-server on loopback,
 // report with the server down (the report waits), bring the server back, sync (the report is
-// sent and on the server), switch language. Phone-sized screenshots of each main screen are
+// sent and on the server), hear in Kabar that the lurah verified it on site, switch language. Phone-sized screenshots of each main screen are
 // saved as test artifacts.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -52,6 +53,14 @@ async function stopServer(child) {
 
 const byId = (id) => $(`[data-testid="${id}"]`);
 
+// A version 7 UUID, as the server requires of op ids: the time in ms, then random bits.
+function uuid7() {
+  const hex = Date.now().toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(12);
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const h = `${hex.slice(0, 12)}7${hex.slice(13, 16)}${variant}${hex.slice(17, 32)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 async function shot(name) {
   mkdirSync(shots, { recursive: true });
   await browser.saveScreenshot(path.join(shots, `${name}.png`));
@@ -67,6 +76,8 @@ describe('an RT head reports with no signal, and the report arrives once there i
   let server;
   let port;
   let lurahCode;
+  let lurahToken;
+  let received;
   let reportId;
 
   before(async () => {
@@ -158,8 +169,9 @@ describe('an RT head reports with no signal, and the report arrives once there i
     }).then((r) => r.json());
     const ids = (pulled.reports ?? []).map((r) => r.report.id);
     expect(ids).toContain(reportId);
-    const received = pulled.reports.find((r) => r.report.id === reportId).report;
+    received = pulled.reports.find((r) => r.report.id === reportId).report;
     expect(received.area).toBe('31.71.01.1001/RW 003/RT 007');
+    lurahToken = signedIn.access_token;
   });
 
   it('shows the RT head’s kelurahan outline on the map once it has synced', async () => {
@@ -177,10 +189,63 @@ describe('an RT head reports with no signal, and the report arrives once there i
     await shot('10-report-detail');
   });
 
+  it('hears in Kabar that the lurah verified it on site, and shows the step', async () => {
+    // The lurah, standing about 11 m from the report, verifies it from her phone.
+    const verify = {
+      id: uuid7(),
+      hlc: { ms: Date.now(), n: 0 },
+      kind: 'report.act',
+      data: {
+        report: reportId,
+        as_role: 'lurah',
+        action: 'verify',
+        position: {
+          lat: received.location.lat + 0.0001,
+          lon: received.location.lon,
+          accuracy_m: 8,
+          source: 'gps',
+          captured_at: new Date().toISOString(),
+        },
+      },
+    };
+    const pushed = await fetch(`http://127.0.0.1:${port}/v1/sync`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${lurahToken}`,
+        'accept-encoding': 'identity',
+      },
+      body: JSON.stringify({ ops: [verify] }),
+    }).then((r) => r.json());
+    expect(pushed.results[0].s).toBe('accepted');
+
+    await byId('back').click();
+    await byId('my-reports').waitForDisplayed();
+    await byId('sync-now').click();
+    await $('[data-testid="sync-result"][data-ok="true"]').waitForDisplayed({ timeout: 60000 });
+    await $('[data-testid="kabar-badge"]').waitForExist({ timeout: 30000 });
+    await byId('tab-kabar').click();
+    await byId('kabar').waitForDisplayed();
+    const news = await $$('[data-testid="news-item"]');
+    expect(news.length).toBe(1);
+    expect(await news[0].getText()).toMatch(/Diverifikasi/);
+    await shot('11-kabar');
+
+    await byId('tab-reports').click();
+    await $(`[data-testid="my-report-item"][data-report-id="${reportId}"]`).click();
+    await byId('report-detail').waitForDisplayed();
+    await expect(byId('detail-status')).toHaveText(/Diverifikasi/);
+    const steps = await $$('[data-testid="step-entry"]');
+    expect(steps.length).toBe(1);
+    expect(await steps[0].$('[data-testid="step-where"]').getText()).toMatch(/^di lokasi/);
+    await shot('12-report-verified');
+    await byId('back').click();
+  });
+
   it('switches to English and back', async () => {
     await byId('tab-settings').click();
     await byId('settings').waitForDisplayed();
-    await shot('11-settings-id');
+    await shot('13-settings-id');
     const tab = byId('tab-map');
     const before = await tab.getText();
     await byId('language-select').selectByAttribute('value', 'en');
@@ -188,7 +253,7 @@ describe('an RT head reports with no signal, and the report arrives once there i
       timeoutMsg: 'the language did not change',
     });
     expect(await tab.getText()).toMatch(/map/i);
-    await shot('12-settings-en');
+    await shot('14-settings-en');
     await byId('language-select').selectByAttribute('value', 'id');
     await browser.waitUntil(async () => (await tab.getText()) === before);
   });
