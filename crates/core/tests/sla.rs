@@ -214,7 +214,10 @@ fn a_reroute_starts_the_receiving_bodys_hand_over_clock() {
     assert_eq!(c.step_deadline, Some(wib_at(2026, 12, 3, 14, 0)));
     // A one-day step warns at half-time, not from its start.
     assert_eq!(c.flag, Flag::OnTime);
-    assert_eq!(clock(&history, wib_at(2026, 12, 3, 1, 59)).flag, Flag::OnTime);
+    assert_eq!(
+        clock(&history, wib_at(2026, 12, 3, 1, 59)).flag,
+        Flag::OnTime
+    );
     assert_eq!(clock(&history, wib_at(2026, 12, 3, 2, 0)).flag, Flag::Amber);
 }
 
