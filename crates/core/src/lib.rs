@@ -6,6 +6,7 @@
 
 pub mod agency;
 pub mod area;
+pub mod audit;
 pub mod authz;
 pub mod category;
 pub mod field_queue;
@@ -21,6 +22,7 @@ pub mod photo;
 pub mod place;
 pub mod report;
 pub mod role;
+pub mod safety;
 pub mod search;
 pub mod sla;
 pub mod sync;
