@@ -226,23 +226,49 @@ fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The photo's bytes are the raw request body; `x-report-id` names the report and
-/// `x-file-name` the file (percent-encoded UTF-8).
-#[tauri::command]
-pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> Answer<()> {
-    let bad = |why: &str| state.app_error(AppError::BadRequest(why.to_owned()));
+/// A photo sent as the raw request body, named by `x-file-name` (percent-encoded UTF-8).
+struct RawPhoto<'a> {
+    bytes: &'a [u8],
+    file_name: Option<String>,
+}
+
+fn raw_photo<'a>(request: &'a Request<'_>, state: &AppData) -> Answer<RawPhoto<'a>> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(bad("the photo must be the raw request body"));
+        return Err(bad_request(state, "the photo must be the raw request body"));
     };
-    let id: ReportId = header(&request, "x-report-id")
-        .ok_or_else(|| bad("the x-report-id header is missing"))?
-        .parse()
-        .map_err(|e| state.fail(e))?;
-    let file_name = header(&request, "x-file-name").map(|n| {
+    let file_name = header(request, "x-file-name").map(|n| {
         percent_encoding::percent_decode_str(n)
             .decode_utf8_lossy()
             .into_owned()
     });
+    Ok(RawPhoto { bytes, file_name })
+}
+
+impl RawPhoto<'_> {
+    /// Decodes and shrinks the photo off the async workers (it takes seconds on a cheap phone).
+    async fn process(&self, state: &AppData) -> Answer<photo::ProcessedPhoto> {
+        let bytes = self.bytes.to_vec();
+        tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
+            .await
+            .map_err(|e| bad_request(state, e.to_string()))?
+            .map_err(|error| {
+                state.fail(PhotoFailure {
+                    file_name: self.file_name.clone(),
+                    error,
+                })
+            })
+    }
+}
+
+/// The photo's bytes are the raw request body; `x-report-id` names the report and
+/// `x-file-name` the file (percent-encoded UTF-8).
+#[tauri::command]
+pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> Answer<()> {
+    let raw = raw_photo(&request, &state)?;
+    let id: ReportId = header(&request, "x-report-id")
+        .ok_or_else(|| bad_request(&state, "the x-report-id header is missing"))?
+        .parse()
+        .map_err(|e| state.fail(e))?;
     // Refuse a photo for a report that is not here before spending a second decoding it.
     if state
         .store()?
@@ -252,24 +278,15 @@ pub async fn attach_photo(request: Request<'_>, state: State<'_, AppData>) -> An
     {
         return Err(state.fail(ronda_client::StoreError::NotFound(id)));
     }
-    // Decoding a big photo takes seconds on a cheap phone: the flow is still busy with it.
+    // The flow is still busy with the photo while it is decoded.
     state.edited();
-    let bytes = bytes.clone();
-    let processed = tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
-        .await
-        .map_err(|e| state.app_error(AppError::BadRequest(e.to_string())))?
-        .map_err(|error| {
-            state.fail(PhotoFailure {
-                file_name: file_name.clone(),
-                error,
-            })
-        })?;
+    let processed = raw.process(&state).await?;
     state.edited();
     let mut store = state.store()?;
     let photo = store.put_photo(&processed).map_err(|e| state.fail(e))?;
     store.add_photo(id, &photo).map_err(|error| {
         state.fail(PhotoFailure {
-            file_name: file_name.clone(),
+            file_name: raw.file_name.clone(),
             error,
         })
     })?;
@@ -528,25 +545,7 @@ pub fn agencies() -> Vec<AgencyInfo> {
 /// `x-file-name`. Shrunk and kept on the device; `act` names it by its SHA-256.
 #[tauri::command]
 pub async fn stage_photo(request: Request<'_>, state: State<'_, AppData>) -> Answer<StagedPhoto> {
-    let bad = |why: &str| state.app_error(AppError::BadRequest(why.to_owned()));
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(bad("the photo must be the raw request body"));
-    };
-    let file_name = header(&request, "x-file-name").map(|n| {
-        percent_encoding::percent_decode_str(n)
-            .decode_utf8_lossy()
-            .into_owned()
-    });
-    let bytes = bytes.clone();
-    let processed = tauri::async_runtime::spawn_blocking(move || photo::process(&bytes))
-        .await
-        .map_err(|e| state.app_error(AppError::BadRequest(e.to_string())))?
-        .map_err(|error| {
-            state.fail(PhotoFailure {
-                file_name: file_name.clone(),
-                error,
-            })
-        })?;
+    let processed = raw_photo(&request, &state)?.process(&state).await?;
     let store = state.store()?;
     let photo = store.put_photo(&processed).map_err(|e| state.fail(e))?;
     let staged = StagedPhoto {

@@ -4,6 +4,10 @@
 //!
 //! `cargo bench -p ronda-core --bench field_queue`
 
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -19,29 +23,13 @@ const SOUTH: f64 = -6.2;
 const WEST: f64 = 106.8;
 const SIDE_DEG: f64 = 0.0135;
 
-/// SplitMix64, seeded so a run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn point(&mut self) -> Coordinate {
-        Coordinate::new(
-            SOUTH + self.unit() * SIDE_DEG,
-            WEST + self.unit() * SIDE_DEG,
-        )
-        .unwrap()
-    }
+/// A place inside the kelurahan-sized square.
+fn point(rng: &mut Rng) -> Coordinate {
+    Coordinate::new(
+        rng.between(SOUTH, SOUTH + SIDE_DEG),
+        rng.between(WEST, WEST + SIDE_DEG),
+    )
+    .unwrap()
 }
 
 /// What the queue would be without caching the key: distance computed inside the comparator.
@@ -90,8 +78,10 @@ fn main() {
         std::env::consts::ARCH,
     );
     let mut rng = Rng(2026);
-    let items: Vec<(u32, Coordinate)> = (0..REPORTS as u32).map(|id| (id, rng.point())).collect();
-    let standpoints: Vec<Coordinate> = (0..ITERATIONS).map(|_| rng.point()).collect();
+    let items: Vec<(u32, Coordinate)> = (0..REPORTS as u32)
+        .map(|id| (id, point(&mut rng)))
+        .collect();
+    let standpoints: Vec<Coordinate> = (0..ITERATIONS).map(|_| point(&mut rng)).collect();
 
     let mut queue = Vec::with_capacity(ITERATIONS);
     let mut comparator = Vec::with_capacity(ITERATIONS);

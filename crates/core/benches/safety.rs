@@ -5,6 +5,10 @@
 //!
 //! `cargo bench -p ronda-core --bench safety`
 
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -27,24 +31,6 @@ const SOUTH: f64 = -6.38;
 const NORTH: f64 = -6.08;
 const WEST: f64 = 106.68;
 const EAST: f64 = 106.98;
-
-/// SplitMix64, seeded so a run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn between(&mut self, low: f64, high: f64) -> f64 {
-        let unit = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        low + unit * (high - low)
-    }
-}
 
 /// Audits spread uniformly over Jakarta's box and over 2026, with random ratings.
 fn audits(n: usize, year_start: Timestamp, year_ms: i64) -> Vec<Audit> {
