@@ -91,9 +91,8 @@ async fn the_real_jakarta_file_imports_whole() {
     assert_eq!(other.read(|tx| tx.area_count()).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn a_kelurahan_boundary_is_served_as_cacheable_geojson() {
-    let server = TestServer::start().await;
+/// Stores the real boundaries straight into the server's storage.
+async fn store_jakarta(server: &TestServer) {
     let text = std::fs::read_to_string(jakarta_file()).unwrap();
     let areas = ronda_server::areas::parse(&text).unwrap();
     server
@@ -101,6 +100,12 @@ async fn a_kelurahan_boundary_is_served_as_cacheable_geojson() {
         .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_kelurahan_boundary_is_served_as_cacheable_geojson() {
+    let server = TestServer::start().await;
+    store_jakarta(&server).await;
     let get = |path: &str| server.http.get(server.url(path));
 
     let found = Reply::of(get("/v1/areas/31.71.01.1001")).await;
@@ -150,13 +155,7 @@ async fn reports_are_filed_by_their_point_on_the_real_boundaries() {
     use ronda_core::{AreaCode, NewReport, ReportKind};
 
     let server = TestServer::start().await;
-    let text = std::fs::read_to_string(jakarta_file()).unwrap();
-    let areas = ronda_server::areas::parse(&text).unwrap();
-    server
-        .storage
-        .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
-        .await
-        .unwrap();
+    store_jakarta(&server).await;
     let rt = server.person("Pak Budi", KETUA_RT).await;
     let own_rt: AreaCode = "31.71.01.1001/RW 003/RT 007".parse().unwrap();
     let make = |lat: f64, lon: f64, accuracy: f64, area: Option<&AreaCode>| {
