@@ -505,6 +505,30 @@ async fn kabar_tells_reporters_what_happened_and_officials_what_waits_and_what_i
     assert_eq!(camat.ok(&["kabar"]).await["waiting"], serde_json::json!([]));
     let escalated = camat.ok(&["kabar", "--at", &later]).await;
     assert_eq!(escalated["overdue"], 2, "{escalated}");
+    // Holidays stop the clocks: a month of them, and nothing is late.
+    let today = chrono::Utc::now().date_naive();
+    let days: Vec<String> = (-2..40)
+        .map(|d| (today + chrono::Duration::days(d)).to_string())
+        .collect();
+    let file = t.dir.join("libur.txt");
+    std::fs::write(&file, format!("# libur nasional\n{}\n", days.join("\n"))).unwrap();
+    let on_holiday = t
+        .lurah
+        .ok(&[
+            "kabar",
+            "--at",
+            &later,
+            "--holidays",
+            file.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(on_holiday["overdue"], 0, "{on_holiday}");
+    std::fs::write(&file, "2026-13-01\n").unwrap();
+    let (_, bad) = t
+        .lurah
+        .run(&["kabar", "--holidays", file.to_str().unwrap()])
+        .await;
+    assert_eq!(bad["error"]["code"], "SLA_HOLIDAY_INVALID", "{bad}");
     // The RT head may take no step on either: nothing waits on him.
     assert_eq!(t.rt.ok(&["kabar"]).await["waiting"], serde_json::json!([]));
 

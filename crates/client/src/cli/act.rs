@@ -10,7 +10,7 @@ use ronda_client::photo;
 use ronda_client::store::Deadlines;
 use ronda_core::authz::{self, Actor, Target};
 use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
-use ronda_core::sla::Flag;
+use ronda_core::sla::{Flag, HolidayCalendar};
 use ronda_core::sync::ServerReport;
 use ronda_core::{
     Accuracy, Coordinate, Description, Lang, Location, LocationSource, PhotoRef, ReportId, Role,
@@ -235,12 +235,16 @@ pub fn kabar(
     ctx: &Ctx,
     read: bool,
     at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    holidays: Option<&Path>,
 ) -> Result<(), Failure> {
+    let mut deadlines = Deadlines::default();
+    if let Some(path) = holidays {
+        let text = std::fs::read_to_string(path).map_err(|e| Failure::file(path, e))?;
+        deadlines.holidays = HolidayCalendar::parse_list(&text).map_err(Failure::input)?;
+    }
     let store = open(ctx)?;
     let now = at.map_or_else(Timestamp::now, |t| Timestamp::from(t.to_utc()));
-    let kabar = store
-        .kabar(&Deadlines::default(), now)
-        .map_err(Failure::store)?;
+    let kabar = store.kabar(&deadlines, now).map_err(Failure::store)?;
     if read {
         store.mark_kabar_read(now).map_err(Failure::store)?;
     }

@@ -86,6 +86,10 @@ pub enum Command {
         /// Count deadlines as of this moment (RFC 3339) instead of now: what will be overdue.
         #[arg(long)]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Public holidays that stop the clocks: a file with one date (YYYY-MM-DD) per line,
+        /// `#` comments allowed.
+        #[arg(long, env = "RONDA_HOLIDAYS")]
+        holidays: Option<PathBuf>,
     },
     /// The walk list for verifying in the field: reports still to verify in your kelurahan (or
     /// --area), nearest first from where you stand.

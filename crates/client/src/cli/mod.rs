@@ -58,7 +58,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), Failure> {
         Command::Report(ReportCommand::Support { id }) => act::support(ctx, &id),
         Command::Report(ReportCommand::History { id }) => act::history(ctx, &id),
         Command::Act(step) => act::step(ctx, step),
-        Command::Kabar { read, at } => act::kabar(ctx, read, at),
+        Command::Kabar { read, at, holidays } => act::kabar(ctx, read, at, holidays.as_deref()),
         Command::Field { here, area } => act::field(ctx, here, area),
         Command::Outbox { state } => outbox(ctx, state),
         Command::Import { file } => import::run(ctx, &file),
