@@ -9,7 +9,7 @@ use ronda_client::Store;
 use ronda_client::photo;
 use ronda_client::store::{Deadlines, Delivery, HistoryEvent, Near, ReportQuery, Session};
 use ronda_client::sync::{self, Api, Progress, SyncError, Syncer};
-use ronda_core::authz::{self, Actor, Target};
+use ronda_core::authz::{self, Actor};
 use ronda_core::category::{self, CATALOGUE};
 use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
 use ronda_core::sla::SlaClock;
@@ -480,25 +480,13 @@ fn report_lifecycle_of(state: &AppData, store: &Store, id: ReportId) -> Answer<R
         .ok_or_else(|| state.fail(ronda_client::StoreError::NotFound(id)))?;
     let actor = actor(state, store)?;
     let me = actor.as_ref().map(|a| a.user);
-    let target = Target {
-        area: report.report.area(),
-        reporter: report.reporter,
-        agency: report.agency,
-    };
     let offered = actor
         .as_ref()
-        .map(|a| offered(authz::offered_actions(a, report.status, target)))
+        .map(|a| offered(authz::offered_actions(a, report.status, report.target())))
         .unwrap_or_default();
     let supporting = me.is_some_and(|u| report.supporters.contains(&u));
-    let can_support =
-        me.is_some_and(|u| u != report.reporter) && report.status.is_open() && !supporting;
-    let deadlines = Deadlines::default();
-    let clock = SlaClock::compute(
-        &report.status_timeline(),
-        Timestamp::now(),
-        &deadlines.policy,
-        &deadlines.holidays,
-    );
+    let can_support = me.is_some_and(|u| report.may_support(u).is_ok());
+    let clock = Deadlines::default().clock(&report, Timestamp::now());
     Ok(ReportLifecycle {
         id: id.to_string(),
         status: report.status.into(),
@@ -512,11 +500,7 @@ fn report_lifecycle_of(state: &AppData, store: &Store, id: ReportId) -> Answer<R
         can_support,
         agency: report.agency.map(|a| a.code().to_owned()),
         duplicate_of: report.duplicate_of.map(|r| r.to_string()),
-        place_flag: report.place_flag.and_then(|f| {
-            serde_json::to_value(f)
-                .ok()
-                .and_then(|v| v["why"].as_str().map(str::to_owned))
-        }),
+        place_flag: report.place_flag.map(|f| f.code().to_owned()),
         sla: sla_info(&clock),
         offered,
     })

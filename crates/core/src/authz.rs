@@ -205,6 +205,15 @@ pub fn authorize_act(
     verdict
 }
 
+/// The first of `actor`'s roles in which they may take `action` on `target`, if any.
+pub fn acting_role(actor: &Actor, action: ActionKind, target: Target<'_>) -> Option<Role> {
+    actor
+        .assignments
+        .iter()
+        .map(RoleAssignment::role)
+        .find(|r| authorize_act(actor, *r, action, target).is_ok())
+}
+
 /// Everything `actor` may do to a report in `status`, as (role, action) pairs: what the app
 /// offers.
 pub fn offered_actions(
@@ -212,21 +221,11 @@ pub fn offered_actions(
     status: ReportStatus,
     target: Target<'_>,
 ) -> Vec<(Role, ActionKind)> {
-    let mut out = vec![];
-    for action in ActionKind::ALL {
-        if !action.from_states().contains(&status) {
-            continue;
-        }
-        let mut roles: Vec<Role> = actor.assignments.iter().map(|a| a.role()).collect();
-        roles.dedup();
-        if let Some(role) = roles
-            .into_iter()
-            .find(|r| authorize_act(actor, *r, action, target).is_ok())
-        {
-            out.push((role, action));
-        }
-    }
-    out
+    ActionKind::ALL
+        .into_iter()
+        .filter(|action| action.from_states().contains(&status))
+        .filter_map(|action| Some((acting_role(actor, action, target)?, action)))
+        .collect()
 }
 
 #[cfg(test)]

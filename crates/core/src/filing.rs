@@ -23,6 +23,17 @@ pub enum PlaceFlag {
     },
 }
 
+impl PlaceFlag {
+    /// The stable code of the reason (`outside_every`, `near_border`, `claim_differs`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlaceFlag::OutsideEvery { .. } => "outside_every",
+            PlaceFlag::NearBorder { .. } => "near_border",
+            PlaceFlag::ClaimDiffers { .. } => "claim_differs",
+        }
+    }
+}
+
 /// The area a report is filed under and, when doubtful, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Filing {

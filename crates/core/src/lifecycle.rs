@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyCode;
+use crate::authz::Target;
 use crate::i18n::{Coded, Lang};
 use crate::id::{OpId, ReportId, UserId};
 use crate::kewenangan::Kewenangan;
@@ -532,19 +533,35 @@ impl ServerReport {
         Ok(())
     }
 
-    /// "Dukung": counted once per person, never the reporter's own, only while open.
-    pub fn support(&mut self, by: UserId, now: Timestamp) -> Result<(), LifecycleError> {
+    /// Whether `by` may say "dukung": once per person, never on their own report, only while
+    /// it is open.
+    pub fn may_support(&self, by: UserId) -> Result<(), LifecycleError> {
         if by == self.reporter {
-            return Err(LifecycleError::SupportOwnReport);
+            Err(LifecycleError::SupportOwnReport)
+        } else if !self.status.is_open() {
+            Err(LifecycleError::SupportClosed)
+        } else if self.supporters.contains(&by) {
+            Err(LifecycleError::AlreadySupported)
+        } else {
+            Ok(())
         }
-        if !self.status.is_open() {
-            return Err(LifecycleError::SupportClosed);
-        }
-        if !self.supporters.insert(by) {
-            return Err(LifecycleError::AlreadySupported);
-        }
+    }
+
+    /// "Dukung" by `by`, when [`ServerReport::may_support`] allows it.
+    pub fn support(&mut self, by: UserId, now: Timestamp) -> Result<(), LifecycleError> {
+        self.may_support(by)?;
+        self.supporters.insert(by);
         self.updated_at = now;
         Ok(())
+    }
+
+    /// What the permission table needs to know of this report.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            area: self.report.area(),
+            reporter: self.reporter,
+            agency: self.agency,
+        }
     }
 
     /// Whether this report can take in a duplicate.

@@ -128,11 +128,7 @@ pub fn apply_op(
         (_, None) => {
             return Ok(Applied::unchanged(rejected(&REPORT_NOT_FOUND, lang)));
         }
-        (_, Some(report)) => Target {
-            area: report.report.area(),
-            reporter: report.reporter,
-            agency: report.agency,
-        },
+        (_, Some(report)) => report.target(),
     };
     let reporter = target.reporter;
     // A step the report cannot take now is refused as such, whoever asks.

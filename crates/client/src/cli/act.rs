@@ -8,7 +8,7 @@ use serde_json::json;
 use ronda_client::Store;
 use ronda_client::photo;
 use ronda_client::store::Deadlines;
-use ronda_core::authz::{self, Actor, Target};
+use ronda_core::authz::{self, Actor};
 use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
 use ronda_core::sla::{Flag, HolidayCalendar};
 use ronda_core::sync::ServerReport;
@@ -199,17 +199,8 @@ fn default_role(store: &Store, state: &ServerReport, action: &Action) -> Result<
         user: session.user_id,
         assignments: session.roles,
     };
-    let target = Target {
-        area: state.report.area(),
-        reporter: state.reporter,
-        agency: state.agency,
-    };
-    let roles: Vec<Role> = actor.assignments.iter().map(|a| a.role()).collect();
-    Ok(roles
-        .iter()
-        .copied()
-        .find(|r| authz::authorize_act(&actor, *r, action.kind(), target).is_ok())
-        .or(roles.first().copied())
+    Ok(authz::acting_role(&actor, action.kind(), state.target())
+        .or_else(|| actor.assignments.first().map(|a| a.role()))
         .unwrap_or(Role::Warga))
 }
 

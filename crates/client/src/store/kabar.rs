@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use ronda_core::authz::{self, Actor, Target};
+use ronda_core::authz::{self, Actor};
 use ronda_core::field_queue::{Stop, field_queue};
 use ronda_core::lifecycle::{ActionKind, HistoryEntry};
 use ronda_core::sla::{Flag, HolidayCalendar, SlaClock, SlaPolicy};
@@ -56,6 +56,13 @@ pub struct Deadlines {
     pub holidays: HolidayCalendar,
 }
 
+impl Deadlines {
+    /// Where `report` stands against its deadlines at `now`.
+    pub fn clock(&self, report: &ServerReport, now: Timestamp) -> SlaClock {
+        SlaClock::compute(&report.status_timeline(), now, &self.policy, &self.holidays)
+    }
+}
+
 impl Store {
     /// The inbox at `now` for the signed-in person; empty when nobody is signed in.
     pub fn kabar(&self, deadlines: &Deadlines, now: Timestamp) -> Result<Kabar, StoreError> {
@@ -91,21 +98,11 @@ impl Store {
                     });
                 }
             }
-            let target = Target {
-                area: r.area(),
-                reporter: state.reporter,
-                agency: state.agency,
-            };
-            let actions = authz::offered_actions(&actor, state.status, target);
+            let actions = authz::offered_actions(&actor, state.status, state.target());
             if actions.is_empty() {
                 continue;
             }
-            let sla = SlaClock::compute(
-                &state.status_timeline(),
-                now,
-                &deadlines.policy,
-                &deadlines.holidays,
-            );
+            let sla = deadlines.clock(&state, now);
             // The camat (and the admin above them) sees a report once it is overdue: escalated.
             let escalation_only = actions
                 .iter()

@@ -3,7 +3,7 @@
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
-use ronda_core::authz::{self, Actor, Target};
+use ronda_core::authz::{self, Actor};
 use ronda_core::kewenangan::Kewenangan;
 use ronda_core::lifecycle::{Act, Action, FieldRules, HistoryEntry};
 use ronda_core::op::Support;
@@ -24,12 +24,7 @@ impl Store {
             assignments: session.roles,
         };
         self.queue_step(act.report, OpBody::Act(act.clone()), |state, op| {
-            let target = Target {
-                area: state.report.area(),
-                reporter: state.reporter,
-                agency: state.agency,
-            };
-            authz::authorize(&actor, &op.body, target).map_err(StoreError::Denied)?;
+            authz::authorize(&actor, &op.body, state.target()).map_err(StoreError::Denied)?;
             state
                 .act(
                     act,
