@@ -25,4 +25,6 @@ pub const COMMANDS: &[&str] = &[
     "kabar",
     "mark_kabar_read",
     "field_queue",
+    "patrol",
+    "check_in_nihil",
 ];

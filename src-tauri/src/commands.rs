@@ -7,7 +7,7 @@ use tauri::ipc::{InvokeBody, Request};
 
 use ronda_client::Store;
 use ronda_client::photo;
-use ronda_client::store::{Deadlines, Delivery, HistoryEvent, Near, ReportQuery, Session};
+use ronda_client::store::{Delivery, HistoryEvent, Near, ReportQuery, Session};
 use ronda_client::sync::{self, Api, Progress, SyncError, Syncer};
 use ronda_core::authz::{self, Actor};
 use ronda_core::category::{self, CATALOGUE};
@@ -21,11 +21,11 @@ use ronda_core::{
 
 use crate::error::{AppError, PhotoFailure};
 use crate::ipc::{
-    ActionKind, AgencyInfo, AppState, CategoryInfo, CommandError, CreatedReport, ErrorInfo,
-    FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang, LifecycleStep, LocationSource,
-    MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind, RejectReason, ReportDetail,
-    ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto, StepPosition, SyncOutcome,
-    SyncPhase, SyncProgress, SyncState, TimelineEntry,
+    ActionKind, AgencyInfo, AppState, BeforeAfter, CategoryInfo, CommandError, CreatedReport,
+    ErrorInfo, FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang, LifecycleStep,
+    LocationSource, MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind, RejectReason,
+    ReportDetail, ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto, StepPosition,
+    SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
 };
 use crate::state::{AppData, SyncerFor, outline_path, role_code};
 
@@ -486,7 +486,10 @@ fn report_lifecycle_of(state: &AppData, store: &Store, id: ReportId) -> Answer<R
         .unwrap_or_default();
     let supporting = me.is_some_and(|u| report.supporters.contains(&u));
     let can_support = me.is_some_and(|u| report.may_support(u).is_ok());
-    let clock = Deadlines::default().clock(&report, Timestamp::now());
+    let clock = store
+        .deadlines()
+        .map_err(|e| state.fail(e))?
+        .clock(&report, Timestamp::now());
     Ok(ReportLifecycle {
         id: id.to_string(),
         status: report.status.into(),
@@ -503,6 +506,15 @@ fn report_lifecycle_of(state: &AppData, store: &Store, id: ReportId) -> Answer<R
         place_flag: report.place_flag.map(|f| f.code().to_owned()),
         sla: sla_info(&clock),
         offered,
+        before_after: store
+            .before_after(id)
+            .map_err(|e| state.fail(e))?
+            .map(|pair| BeforeAfter {
+                before: pair
+                    .before
+                    .and_then(|p| thumbnail_url(store, &p.thumb_sha256)),
+                after: thumbnail_url(store, &pair.after.thumb_sha256),
+            }),
     })
 }
 
@@ -619,17 +631,7 @@ pub async fn act(
         },
         ActionKind::CloseUnfixed => Action::CloseUnfixed,
     };
-    let position = position
-        .map(|p| -> Answer<Location> {
-            Ok(Location {
-                coord: Coordinate::new(p.lat, p.lon).map_err(|e| state.fail(e))?,
-                accuracy_m: Accuracy::metres(p.accuracy_m).map_err(|e| state.fail(e))?,
-                source: CoreSource::Gps,
-                captured_at: Timestamp::from_millis(p.captured_at)
-                    .map_err(|_| state.app_error(AppError::TimeOutOfRange(p.captured_at)))?,
-            })
-        })
-        .transpose()?;
+    let position = position.map(|p| gps_fix(&state, p)).transpose()?;
     let note = note
         .as_deref()
         .map(str::trim)
@@ -651,6 +653,17 @@ pub async fn act(
     report_lifecycle_of(&state, &store, report)
 }
 
+/// The device's GPS fix as the UI sent it, checked.
+pub(crate) fn gps_fix(state: &AppData, p: StepPosition) -> Answer<Location> {
+    Ok(Location {
+        coord: Coordinate::new(p.lat, p.lon).map_err(|e| state.fail(e))?,
+        accuracy_m: Accuracy::metres(p.accuracy_m).map_err(|e| state.fail(e))?,
+        source: CoreSource::Gps,
+        captured_at: Timestamp::from_millis(p.captured_at)
+            .map_err(|_| state.app_error(AppError::TimeOutOfRange(p.captured_at)))?,
+    })
+}
+
 /// "Dukung": +1 on someone else's open report.
 #[tauri::command]
 pub async fn support(state: State<'_, AppData>, report: String) -> Answer<ReportLifecycle> {
@@ -670,8 +683,9 @@ fn count(n: usize) -> u32 {
 pub async fn kabar(state: State<'_, AppData>) -> Answer<Kabar> {
     let store = state.store()?;
     let me = actor(&state, &store)?.map(|a| a.user);
+    let deadlines = store.deadlines().map_err(|e| state.fail(e))?;
     let k = store
-        .kabar(&Deadlines::default(), Timestamp::now())
+        .kabar(&deadlines, Timestamp::now())
         .map_err(|e| state.fail(e))?;
     Ok(Kabar {
         news: k

@@ -590,6 +590,19 @@ pub struct ReportLifecycle {
     pub place_flag: Option<String>,
     pub sla: Option<SlaInfo>,
     pub offered: Vec<OfferedAction>,
+    // Once the report was closed with a photo.
+    pub before_after: Option<BeforeAfter>,
+}
+
+/// A fixed report's photos side by side: the one it was reported with and the one it was closed
+/// with, as `data:image/jpeg;base64,…` thumbnails; null while a thumbnail is not yet on the
+/// device (or, for `before`, when the report had no photo).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct BeforeAfter {
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// A body that acts on reports, for the re-route and hand-over pickers.
@@ -684,6 +697,34 @@ pub struct FieldStop {
     pub walk_minutes: u32,
     #[ts(type = "number")]
     pub created_at: i64,
+}
+
+/// The daily patrol: the person's own "nihil" check-in, and the day of the area they follow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct Patrol {
+    // Today in Jakarta, YYYY-MM-DD.
+    pub day: String,
+    // The RT or RW the person checks in for; null for someone who heads none.
+    pub own_area: Option<String>,
+    pub checked_in: bool,
+    // The area whose RTs and RWs are listed: the one the person serves.
+    pub area: Option<String>,
+    // The RTs and RWs that checked in or reported today, in code order.
+    pub areas: Vec<PatrolArea>,
+}
+
+/// One RT or RW on the patrol day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct PatrolArea {
+    pub area: String,
+    pub nihil: bool,
+    // The check-in has reached the server.
+    pub sent: bool,
+    pub reports: u32,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod command_names;
 mod commands;
 mod error;
 pub mod ipc;
+mod patrol;
 mod settings;
 mod state;
 
@@ -55,6 +56,8 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         commands::kabar,
         commands::mark_kabar_read,
         commands::field_queue,
+        patrol::patrol,
+        patrol::check_in_nihil,
     ])
     .setup(|app| {
         let paths = app.path();

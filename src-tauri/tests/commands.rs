@@ -451,6 +451,8 @@ fn a_window_without_the_capability_cannot_call_any_command() {
         "support",
         "kabar",
         "field_queue",
+        "patrol",
+        "check_in_nihil",
     ] {
         let refused = invoke(
             &other,
@@ -895,6 +897,15 @@ fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
     assert_eq!(l["history"][2]["hasPhoto"], true);
     assert_eq!(l["sla"], Value::Null, "waiting on the reporter: no clock");
     assert_eq!(l["offered"], json!([]));
+    let pair = &l["beforeAfter"];
+    assert_eq!(pair["before"], Value::Null, "reported without a photo");
+    assert!(
+        pair["after"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/jpeg;base64,"),
+        "{pair}"
+    );
     let outcome = lurah.ok("sync_now", json!({}));
     assert_eq!(outcome["ok"], true, "{outcome}");
     assert_eq!(outcome["sent"], 4);
@@ -928,6 +939,16 @@ fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
         .map(|o| o["action"].as_str().unwrap())
         .collect();
     assert_eq!(offered, ["confirm", "reopen"]);
+    // The closing photo, taken on the lurah's phone, came to the reporter's with the sync.
+    let l = rt.ok("report_lifecycle", json!({ "id": id }));
+    assert!(
+        l["beforeAfter"]["after"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/jpeg;base64,"),
+        "{}",
+        l["beforeAfter"]
+    );
     rt.ok("mark_kabar_read", json!({}));
     let k = rt.ok("kabar", json!({}));
     assert_eq!(k["unread"], 0);
@@ -937,4 +958,59 @@ fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
     assert_eq!(code_of(&e), "TRANSITION_NOTE_REQUIRED");
     let l = rt.ok("act", act_args(&id, "ketua_rt", "confirm", json!({})));
     assert_eq!(l["status"], "dikonfirmasi");
+}
+
+#[test]
+fn an_rt_head_checks_in_nihil_and_the_lurah_sees_it_after_sync() {
+    let root = tempfile::tempdir().unwrap();
+    let server = Server::start(root.path().join("server"));
+    let rt_code = server.code(
+        "Pak RT",
+        r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
+    );
+    let lurah_code = server.code(
+        "Bu Lurah",
+        r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#,
+    );
+    let rt = TestApp::new(&root.path().join("rt"));
+    // Without an account there is nothing to check in for.
+    let p = rt.ok("patrol", json!({}));
+    assert_eq!(
+        (p["ownArea"].clone(), p["area"].clone()),
+        (Value::Null, Value::Null)
+    );
+    let e = rt.err("check_in_nihil", json!({"position": null}));
+    assert_eq!(code_of(&e), "SIGNED_OUT");
+
+    rt.ok("activate", json!({"server": server.url, "code": rt_code}));
+    let p = rt.ok("patrol", json!({}));
+    assert_eq!(p["ownArea"], "31.71.01.1001/RW 003/RT 007");
+    assert_eq!(p["checkedIn"], false);
+    let position = json!({"lat": MONAS.0, "lon": MONAS.1, "accuracyM": 8.0, "capturedAt": 1_796_000_000_000_i64});
+    let p = rt.ok("check_in_nihil", json!({ "position": position }));
+    assert_eq!(p["checkedIn"], true);
+    assert_eq!(
+        p["areas"],
+        json!([{"area": "31.71.01.1001/RW 003/RT 007", "nihil": true, "sent": false, "reports": 0}])
+    );
+    let e = rt.err("check_in_nihil", json!({"position": null}));
+    assert_eq!(code_of(&e), "PATROL_ALREADY_CHECKED_IN");
+    assert_eq!(rt.ok("sync_now", json!({}))["sent"], 1);
+    assert_eq!(rt.ok("patrol", json!({}))["areas"][0]["sent"], true);
+
+    let lurah = TestApp::new(&root.path().join("lurah"));
+    lurah.ok(
+        "activate",
+        json!({"server": server.url, "code": lurah_code}),
+    );
+    lurah.ok("sync_now", json!({}));
+    let p = lurah.ok("patrol", json!({}));
+    assert_eq!(p["ownArea"], Value::Null, "a lurah heads no RT");
+    assert_eq!(p["area"], "31.71.01.1001");
+    assert_eq!(
+        p["areas"],
+        json!([{"area": "31.71.01.1001/RW 003/RT 007", "nihil": true, "sent": true, "reports": 0}])
+    );
+    let e = lurah.err("check_in_nihil", json!({"position": null}));
+    assert_eq!(code_of(&e), "FORBIDDEN_ROLE");
 }

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { App } from '../src/app';
 import type { ReportDetail } from '../src/ipc/bindings';
-import { appState, baseHandlers, mockBackend } from './backend';
+import { appState, baseHandlers, lifecycle, mockBackend } from './backend';
 
 const t0 = Date.UTC(2025, 0, 5, 1, 0);
 const hour = 3600_000;
@@ -96,6 +96,28 @@ describe('report detail', () => {
     expect(within(screen.getByTestId('timeline')).getAllByTestId('timeline-entry')[0]!.textContent).toContain(
       'Report made',
     );
+  });
+
+  it('shows a fixed report before and after, even before the other thumbnail arrives', async () => {
+    window.location.hash = '#/reports/r-7';
+    const pair = { before: 'data:image/jpeg;base64,BBBB', after: null };
+    mockBackend({
+      ...baseHandlers(appState()),
+      report_detail: () => ({ ...DETAIL, status: 'selesai' }),
+      report_lifecycle: () => lifecycle({ status: 'selesai', beforeAfter: pair }),
+    });
+    render(<App />);
+    const shown = await screen.findByTestId('before-after');
+    expect(shown.textContent).toContain('Sebelum dan sesudah');
+    expect(within(screen.getByTestId('before-photo')).getByRole('img').getAttribute('src')).toBe(pair.before);
+    expect(screen.getByTestId('after-photo').textContent).toContain('Foto belum ada di HP ini');
+    expect(screen.getByTestId('after-photo').textContent).toContain('Sesudah diperbaiki');
+  });
+
+  it('shows no pair before a fix', async () => {
+    await open(DETAIL);
+    await screen.findAllByTestId('timeline-entry');
+    expect(screen.queryByTestId('before-after')).toBeNull();
   });
 
   it('says so when the report is not on the phone', async () => {

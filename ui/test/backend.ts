@@ -1,6 +1,6 @@
 // A stand-in Rust side: Tauri's IPC mock with handlers per command, recording every call.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AccountState, AgencyInfo, AppState, CategoryInfo, Kabar, ReportLifecycle } from '../src/ipc/bindings';
+import type { AccountState, AgencyInfo, AppState, CategoryInfo, Kabar, Patrol, ReportLifecycle } from '../src/ipc/bindings';
 
 export type Call = { cmd: string; args: unknown; options?: { headers?: Record<string, string> } };
 export type Handler = (args: any) => unknown;
@@ -64,7 +64,13 @@ export function baseHandlers(state: AppState = appState()): Record<string, Handl
     agencies: () => AGENCIES,
     kabar: () => emptyKabar(),
     mark_kabar_read: () => null,
+    patrol: () => emptyPatrol(),
   };
+}
+
+/** A patrol day for someone who heads no RT or RW and serves no area. */
+export function emptyPatrol(over: Partial<Patrol> = {}): Patrol {
+  return { day: '2025-01-05', ownArea: null, checkedIn: false, area: null, areas: [], ...over };
 }
 
 /** A slice of ronda-core's agencies. */
@@ -88,6 +94,7 @@ export function lifecycle(over: Partial<ReportLifecycle> = {}): ReportLifecycle 
     placeFlag: null,
     sla: null,
     offered: [],
+    beforeAfter: null,
     ...over,
   };
 }

@@ -258,6 +258,29 @@ async fn a_report_is_verified_on_site_fixed_by_the_agency_and_confirmed_and_ever
         blob_exists(&t.server.data, sha),
         "the closing photo is on the server"
     );
+    // Before and after, side by side on every device, each fetching the thumbnails it did not
+    // take: the reporter the agency's, the agency the reporter's, the lurah both.
+    for d in [&t.rt, &t.bina_marga, &t.lurah] {
+        let store = ronda_client::store::Store::open(&d.db).unwrap();
+        let pair = store
+            .before_after(report_id)
+            .unwrap()
+            .expect("a fixed report");
+        let before = pair.before.expect("reported with a photo");
+        assert_eq!(pair.after.sha256.as_str(), sha);
+        for thumb in [&before.thumb_sha256, &pair.after.thumb_sha256] {
+            let bytes = store
+                .blobs()
+                .get(thumb)
+                .unwrap_or_else(|e| panic!("{:?}: {e}", d.db));
+            assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG thumbnail");
+        }
+        assert!(store.missing_thumbnails(10).unwrap().is_empty());
+    }
+    // A report not yet fixed has no pair.
+    let store = ronda_client::store::Store::open(&t.rt.db).unwrap();
+    let other = t.report(&t.rt, "sampah-menumpuk", None).await;
+    assert_eq!(store.before_after(other.parse().unwrap()).unwrap(), None);
 }
 
 fn blob_exists(data: &Path, sha: &str) -> bool {

@@ -606,6 +606,7 @@ fn every_error_speaks_both_languages() {
         StoreError::NotFound(ReportId::new()),
         StoreError::Invalid("category pelecehan does not fit".into()),
         StoreError::SignedOut,
+        StoreError::AlreadyCheckedIn,
         StoreError::Denied(ronda_core::authz::Denied::OutsideArea),
         StoreError::Lifecycle(ronda_core::lifecycle::LifecycleError::AlreadySupported),
         StoreError::Unreadable("status \"hilang\"".into()),
@@ -628,6 +629,7 @@ fn every_error_speaks_both_languages() {
             | StoreError::NotFound(_)
             | StoreError::Invalid(_)
             | StoreError::SignedOut
+            | StoreError::AlreadyCheckedIn
             | StoreError::Denied(_)
             | StoreError::Lifecycle(_)
             | StoreError::Unreadable(_)
@@ -657,6 +659,7 @@ fn every_error_speaks_both_languages() {
             "REPORT_NOT_FOUND",
             "OP_INVALID",
             "SIGNED_OUT",
+            "PATROL_ALREADY_CHECKED_IN",
             "FORBIDDEN_OUTSIDE_AREA",
             "SUPPORT_ALREADY",
             "STORE_UNREADABLE",
@@ -668,11 +671,11 @@ fn every_error_speaks_both_languages() {
     );
     // A full disk reached through a file error reads the same as through SQLite.
     assert_eq!(
-        errors[15].message(Lang::Id),
+        errors[16].message(Lang::Id),
         StoreError::DiskFull.message(Lang::Id)
     );
     assert_eq!(
-        errors[15].message(Lang::En),
+        errors[16].message(Lang::En),
         StoreError::DiskFull.message(Lang::En)
     );
 }

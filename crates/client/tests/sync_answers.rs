@@ -58,6 +58,7 @@ async fn push_by_hand(
     let request = SyncRequest {
         ops: store.ops_to_send(100).unwrap(),
         cursors: store.cursors().unwrap().into_iter().collect(),
+        ..Default::default()
     };
     let sent_at = store.device_now_ms();
     let response = api.sync(&token, &request).await.unwrap();

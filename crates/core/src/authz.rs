@@ -95,6 +95,14 @@ fn edits_in_area(role: Role) -> bool {
 pub fn authorize(actor: &Actor, op: &OpBody, target: Target<'_>) -> Result<(), Denied> {
     match op {
         OpBody::CreateReport(_) | OpBody::Support(_) => Ok(()),
+        // Only the head of an RT or RW checks in for it; the check-in has no report target.
+        OpBody::Nihil(nihil) => {
+            if crate::patrol::heads(&actor.assignments, &nihil.area) {
+                Ok(())
+            } else {
+                Err(Denied::RoleNotAllowed)
+            }
+        }
         OpBody::Act(act) => authorize_act(actor, act.as_role, act.action.kind(), target),
         OpBody::UpdateReport(_) => {
             if target.reporter == actor.user {

@@ -97,6 +97,10 @@ uuid7_id!(
     OpId
 );
 uuid7_id!(
+    /// A daily "nihil" patrol check-in.
+    PatrolId
+);
+uuid7_id!(
     /// A person with an account.
     UserId
 );

@@ -18,6 +18,7 @@ pub mod kewenangan;
 pub mod lifecycle;
 pub mod location;
 pub mod op;
+pub mod patrol;
 pub mod photo;
 pub mod place;
 pub mod report;
@@ -37,7 +38,7 @@ pub use area::{
 pub use category::{Category, CategoryCode};
 pub use hlc::{Hlc, Stamp};
 pub use i18n::{Coded, Lang};
-pub use id::{DeviceId, OpId, ReportId, UserId};
+pub use id::{DeviceId, OpId, PatrolId, ReportId, UserId};
 pub use location::{Accuracy, BoundingBox, Coordinate, Location, LocationSource};
 pub use op::{Op, OpBody, OpKind, ReportPatch};
 pub use photo::{PhotoRef, Sha256Hex};

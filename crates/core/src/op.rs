@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::category::CategoryCode;
 use crate::hlc::Hlc;
-use crate::id::{OpId, ReportId};
+use crate::id::{OpId, PatrolId, ReportId};
 use crate::lifecycle::Act;
 use crate::location::Location;
+use crate::patrol::Nihil;
 use crate::report::NewReport;
 use crate::text::Description;
 
@@ -24,14 +25,17 @@ pub enum OpKind {
     Act,
     #[serde(rename = "report.support")]
     Support,
+    #[serde(rename = "patrol.nihil")]
+    Nihil,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 4] = [
+    pub const ALL: [OpKind; 5] = [
         OpKind::CreateReport,
         OpKind::UpdateReport,
         OpKind::Act,
         OpKind::Support,
+        OpKind::Nihil,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +44,7 @@ impl OpKind {
             OpKind::UpdateReport => "report.update",
             OpKind::Act => "report.act",
             OpKind::Support => "report.support",
+            OpKind::Nihil => "patrol.nihil",
         }
     }
 
@@ -61,6 +66,9 @@ pub enum OpBody {
     /// "Dukung": +1 on someone else's report instead of a new one.
     #[serde(rename = "report.support")]
     Support(Support),
+    /// A head's daily check-in after a patrol with nothing to report (see [`crate::patrol`]).
+    #[serde(rename = "patrol.nihil")]
+    Nihil(Nihil),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,16 +83,42 @@ impl OpBody {
             OpBody::UpdateReport(_) => OpKind::UpdateReport,
             OpBody::Act(_) => OpKind::Act,
             OpBody::Support(_) => OpKind::Support,
+            OpBody::Nihil(_) => OpKind::Nihil,
         }
     }
 
-    /// The report this op changes.
-    pub fn report_id(&self) -> ReportId {
+    /// What this op is about.
+    pub fn subject(&self) -> Subject {
         match self {
-            OpBody::CreateReport(r) => r.id(),
-            OpBody::UpdateReport(p) => p.report,
-            OpBody::Act(a) => a.report,
-            OpBody::Support(s) => s.report,
+            OpBody::CreateReport(r) => Subject::Report(r.id()),
+            OpBody::UpdateReport(p) => Subject::Report(p.report),
+            OpBody::Act(a) => Subject::Report(a.report),
+            OpBody::Support(s) => Subject::Report(s.report),
+            OpBody::Nihil(n) => Subject::Patrol(n.id),
+        }
+    }
+
+    /// The report this op changes; `None` for an op about something else.
+    pub fn report_id(&self) -> Option<ReportId> {
+        match self.subject() {
+            Subject::Report(id) => Some(id),
+            Subject::Patrol(_) => None,
+        }
+    }
+}
+
+/// The thing an op changes or makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Report(ReportId),
+    Patrol(PatrolId),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Report(id) => id.fmt(f),
+            Subject::Patrol(id) => id.fmt(f),
         }
     }
 }
@@ -153,7 +187,7 @@ mod tests {
         );
         let json = serde_json::to_value(&op).unwrap();
         assert_eq!(json["kind"], "report.create");
-        assert_eq!(op.body.report_id(), report.id());
+        assert_eq!(op.body.report_id(), Some(report.id()));
         let back: Op = serde_json::from_value(json).unwrap();
         assert_eq!(back, op);
         assert_eq!(

@@ -304,7 +304,8 @@ impl KelurahanIndex {
     }
 
     /// Indexes a GeoJSON FeatureCollection (already parsed) whose features carry the kelurahan
-    /// code in the `kode` property and a Polygon or MultiPolygon geometry, like the official file.
+    /// code in the `kode` property (the official file) or `code` (the server's `/v1/areas`) and a
+    /// Polygon or MultiPolygon geometry.
     pub fn from_feature_collection(geojson: &Value) -> Result<Self, PlaceError> {
         if geojson.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
             return Err(PlaceError::NotFeatureCollection);
@@ -569,8 +570,10 @@ fn boundary_of_feature(
     index: usize,
     feature: &Value,
 ) -> Result<(KelurahanCode, MultiPolygon<f64>), PlaceError> {
+    // `kode` in the official file, `code` in what the server publishes.
     let code: KelurahanCode = feature
         .pointer("/properties/kode")
+        .or_else(|| feature.pointer("/properties/code"))
         .and_then(Value::as_str)
         .and_then(|kode| kode.trim().parse().ok())
         .ok_or(PlaceError::FeatureWithoutCode { index })?;

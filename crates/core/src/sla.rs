@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Coded, Lang};
 use crate::report::ReportStatus;
+use crate::sync::ServerReport;
 use crate::time::{Timestamp, wib};
 
 const DAY_MS: i64 = 86_400_000;
@@ -452,6 +453,22 @@ impl Flag {
             Flag::Amber => lang.pick("hampir jatuh tempo", "due soon"),
             Flag::Red => lang.pick("terlambat", "overdue"),
         }
+    }
+}
+
+/// The deadlines a city counts with: its limits per step and its holidays. The server's admins
+/// set them; devices fetch them and count the same way offline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deadlines {
+    pub policy: SlaPolicy,
+    pub holidays: HolidayCalendar,
+}
+
+impl Deadlines {
+    /// Where `report` stands against its deadlines at `now`.
+    pub fn clock(&self, report: &ServerReport, now: Timestamp) -> SlaClock {
+        SlaClock::compute(&report.status_timeline(), now, &self.policy, &self.holidays)
     }
 }
 

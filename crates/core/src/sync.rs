@@ -21,6 +21,7 @@ use crate::id::{OpId, ReportId, UserId};
 use crate::lifecycle::HistoryEntry;
 use crate::location::Location;
 use crate::op::{Op, OpBody, ReportPatch};
+use crate::patrol::CheckIn;
 use crate::report::{NewReport, ReportStatus};
 use crate::role::RoleAssignment;
 use crate::text::Description;
@@ -349,6 +350,9 @@ pub struct SyncRequest {
     /// Cursor per bucket the device already follows; buckets it does not list start at 0.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub cursors: BTreeMap<BucketId, i64>,
+    /// How far the device has the patrol check-ins of the areas it follows.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub patrol_cursor: i64,
 }
 
 /// One bucket's changes after the device's cursor. The reports themselves travel once per
@@ -403,6 +407,12 @@ pub struct SyncResponse {
     /// More changes are waiting: sync again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
+    /// Patrol check-ins in the areas the device follows, after its `patrol_cursor`, oldest
+    /// first, and the cursor after them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patrols: Vec<CheckIn>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub patrol_cursor: i64,
     /// A fresh access token, sent when the one the device used is near its end, so a device
     /// that syncs regularly never spends a round trip on one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -485,7 +495,7 @@ pub fn replay<'a>(
     let mut state = base;
     let mut any = false;
     for op in ops {
-        if op.body.report_id() == echo.id {
+        if op.body.report_id() == Some(echo.id) {
             let reporter = state.as_ref().map_or(reporter, |s| s.reporter);
             state = Some(accept(state, op, reporter, applied_at)?.ok()?);
             any = true;

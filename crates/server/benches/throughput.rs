@@ -519,6 +519,7 @@ async fn noop_loop(
         serde_json::to_vec(&SyncRequest {
             ops: vec![],
             cursors: dev.cursors.clone(),
+            ..Default::default()
         })
         .unwrap(),
     );
@@ -612,6 +613,7 @@ async fn ingest_loop(
         let body = serde_json::to_vec(&SyncRequest {
             ops,
             cursors: dev.cursors.clone(),
+            ..Default::default()
         })
         .unwrap();
         let t0 = Instant::now();
@@ -887,6 +889,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
             &SyncRequest {
                 ops,
                 cursors: BTreeMap::new(),
+                ..Default::default()
             },
         )
         .await;
@@ -908,6 +911,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
                     &SyncRequest {
                         ops: vec![],
                         cursors: dev.cursors.clone(),
+                        ..Default::default()
                     },
                 )
                 .await;
@@ -939,6 +943,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
     let noop_body = serde_json::to_vec(&SyncRequest {
         ops: vec![],
         cursors: lurahs[0].cursors.clone(),
+        ..Default::default()
     })
     .unwrap();
     let noop_answer = http
@@ -1078,6 +1083,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
             let req = SyncRequest {
                 ops: vec![],
                 cursors: dev.cursors.clone(),
+                ..Default::default()
             };
             let resp = ronda_server::sync::sync(
                 &st,
@@ -1119,6 +1125,7 @@ async fn run(data: &Path, dir: &Path, measure: Duration) {
                 SyncRequest {
                     ops,
                     cursors: cursors_now,
+                    ..Default::default()
                 },
                 Lang::Id,
             )

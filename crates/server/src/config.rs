@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ronda_core::kewenangan::Kewenangan;
 use ronda_core::lifecycle::FieldRules;
+use ronda_core::sla::Deadlines;
 use serde::{Deserialize, Serialize};
 
 pub const EXAMPLE: &str = include_str!("../ronda-server.example.toml");
@@ -31,6 +32,8 @@ pub struct Lifecycle {
     pub field: FieldRules,
     /// Rules over the catalogue's agencies: category × area → responsible body.
     pub kewenangan: Kewenangan,
+    /// Working-day limits per step and the holidays; devices fetch them (`/v1/deadlines`).
+    pub deadlines: Deadlines,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

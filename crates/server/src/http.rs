@@ -34,7 +34,7 @@ pub struct AppState<S> {
     pub limits: Limits,
     rate: DefaultKeyedRateLimiter<DeviceId>,
     places: crate::places::Places,
-    lifecycle: crate::config::Lifecycle,
+    pub(crate) lifecycle: crate::config::Lifecycle,
 }
 
 impl<S> std::fmt::Debug for AppState<S> {
@@ -628,7 +628,11 @@ async fn create_account<S: Storage>(
 struct ApiDoc;
 
 #[derive(OpenApi)]
-#[openapi(paths(crate::outline::kelurahan_outline))]
+#[openapi(paths(
+    crate::public::kelurahan_outline,
+    crate::public::all_areas,
+    crate::public::deadlines
+))]
 struct AreaDocs;
 
 /// The OpenAPI document, tus and blob routes included.
@@ -682,9 +686,11 @@ pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -
         .route("/auth/revoke", post(revoke::<S>))
         .route("/sync", post(sync::<S>))
         .route("/users", post(create_account::<S>))
+        .route("/areas", get(crate::public::all_areas::<S>))
+        .route("/deadlines", get(crate::public::deadlines::<S>))
         .route(
             "/areas/{kelurahan}",
-            get(crate::outline::kelurahan_outline::<S>),
+            get(crate::public::kelurahan_outline::<S>),
         )
         .layer(DefaultBodyLimit::max(app.limits.max_body_bytes))
         .layer(RequestDecompressionLayer::new())

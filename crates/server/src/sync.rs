@@ -12,6 +12,8 @@ use ronda_core::category;
 use ronda_core::filing;
 use ronda_core::kewenangan::Kewenangan;
 use ronda_core::lifecycle::{self, Action, FieldRules, LifecycleError};
+use ronda_core::op::Subject;
+use ronda_core::patrol::{self, CheckIn};
 use ronda_core::sync::{
     BucketId, BucketPage, Echo, OpResult, ServerReport, SyncRequest, SyncResponse, accept,
     report_buckets, session_buckets,
@@ -114,7 +116,12 @@ pub fn apply_op(
             rejected(&OP_ID_REUSED, lang)
         }));
     }
-    let id = op.body.report_id();
+    let id = match op.body.subject() {
+        Subject::Report(id) => id,
+        Subject::Patrol(_) => {
+            return check_in(tx, actor, device, op, hash, now, lang);
+        }
+    };
     let current = tx.report(id)?;
     let target = match (&op.body, &current) {
         (OpBody::CreateReport(_), Some(_)) => {
@@ -222,6 +229,47 @@ pub fn apply_op(
     })
 }
 
+/// A head's "nihil" check-in. A second one for the same area and day is accepted and changes
+/// nothing: the day is checked in either way.
+fn check_in(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    device: DeviceId,
+    op: &Op,
+    hash: [u8; 32],
+    now: Timestamp,
+    lang: Lang,
+) -> Result<Applied> {
+    let OpBody::Nihil(nihil) = &op.body else {
+        unreachable!("only a check-in is about a patrol")
+    };
+    let no_target = Target {
+        area: None,
+        reporter: actor.user,
+        agency: None,
+    };
+    if let Err(denied) = authz::authorize(actor, &op.body, no_target) {
+        return Ok(Applied::unchanged(rejected(&denied, lang)));
+    }
+    if let Err(e) = patrol::check_day(nihil, now) {
+        return Ok(Applied::unchanged(rejected(&e, lang)));
+    }
+    tx.insert_check_in(&CheckIn {
+        nihil: nihil.clone(),
+        by: actor.user,
+        received_at: now,
+    })?;
+    tx.record_op(
+        op.id,
+        device,
+        &RecordedOp {
+            body_hash: hash,
+            result: OpResult::Accepted,
+        },
+    )?;
+    Ok(Applied::unchanged(OpResult::Accepted))
+}
+
 fn buckets_of(report: &ServerReport) -> Vec<BucketId> {
     let agency = report.agency.unwrap_or_else(|| {
         category::lookup(report.report.category().as_str())
@@ -274,9 +322,11 @@ pub async fn sync<S: Storage>(
     let results = applied.into_iter().map(|a| a.result).collect();
     let applied_at = if any_applied { now.millis() } else { 0 };
     let asked = request.cursors;
+    let patrol_cursor = request.patrol_cursor;
     let mut response = storage
         .read(move |tx| {
-            let allowed = session_buckets(user, &tx.assignments(user)?);
+            let assignments = tx.assignments(user)?;
+            let allowed = session_buckets(user, &assignments);
             let mut out = Pages {
                 dropped: asked
                     .keys()
@@ -290,6 +340,13 @@ pub async fn sync<S: Storage>(
                 let changes = tx.changes(&bucket, cursor, PAGE)?;
                 out.add(bucket, cursor, changes, &made);
             }
+            let watched = patrol::watched_areas(&assignments);
+            let check_ins = tx.check_ins(&watched, patrol_cursor, PAGE)?;
+            out.more |= check_ins.len() == PAGE;
+            if let Some((seq, _)) = check_ins.last() {
+                out.patrol_cursor = *seq;
+            }
+            out.patrols = check_ins.into_iter().map(|(_, c)| c).collect();
             Ok::<_, StorageError>(out)
         })
         .await?
@@ -324,6 +381,8 @@ struct Pages {
     echo_at: BTreeMap<ReportId, u32>,
     dropped: Vec<BucketId>,
     more: bool,
+    patrols: Vec<CheckIn>,
+    patrol_cursor: i64,
 }
 
 impl Pages {
@@ -394,6 +453,8 @@ impl Pages {
             dropped: self.dropped,
             now: Timestamp::now().millis(),
             more: self.more,
+            patrols: self.patrols,
+            patrol_cursor: self.patrol_cursor,
             access: None,
         }
     }

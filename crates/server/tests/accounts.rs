@@ -107,6 +107,7 @@ async fn a_token_near_its_end_is_renewed_in_the_sync_answer_unless_revoked() {
     let noop = SyncRequest {
         ops: vec![],
         cursors: Default::default(),
+        ..Default::default()
     };
 
     let fresh = server.sync(&rt, &noop).await;

@@ -85,7 +85,7 @@ impl Witness<'_> {
         let server = self.server;
         let before = server.pull_all(self.observer).await;
         let result = server.push_one(who, op.clone()).await;
-        let id = op.body.report_id();
+        let id = op.body.report_id().expect("a report op");
         match want {
             Allowed => {
                 assert_eq!(result, OpResult::Accepted, "{label}");
@@ -122,6 +122,7 @@ impl Witness<'_> {
                         &SyncRequest {
                             ops: vec![],
                             cursors: self.cursors.clone(),
+                            ..Default::default()
                         },
                     )
                     .await;
@@ -367,6 +368,7 @@ async fn cursors_for_buckets_not_yours_are_dropped_and_not_served() {
             &SyncRequest {
                 ops: vec![],
                 cursors: others.iter().map(|b| (b.clone(), 0)).collect(),
+                ..Default::default()
             },
         )
         .await;
@@ -386,6 +388,7 @@ async fn cursors_for_buckets_not_yours_are_dropped_and_not_served() {
             &SyncRequest {
                 ops: vec![],
                 cursors: [(kel.clone(), 0)].into(),
+                ..Default::default()
             },
         )
         .await;

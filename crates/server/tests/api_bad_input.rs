@@ -233,7 +233,7 @@ async fn a_zstd_bomb_is_413_not_out_of_memory() {
 
     // Compressed bodies are welcome while they expand within the limit.
     let op = create_op(&report("jalan-rusak", Some(INSIDE), "Lubang besar"));
-    let id = op.body.report_id();
+    let id = op.body.report_id().expect("a report op");
     let plain = serde_json::to_vec(&request_json(&[op])).unwrap();
     let reply = Reply::of(
         server
@@ -351,6 +351,7 @@ async fn too_many_ops_are_refused_whole() {
             &SyncRequest {
                 ops: ops.clone(),
                 cursors: Cursors::new(),
+                ..Default::default()
             },
         )
         .await;
@@ -555,7 +556,7 @@ async fn a_replayed_op_is_duplicate_and_stored_once() {
     let mut cursors = Cursors::new();
 
     let create = create_op(&report("jalan-rusak", Some(INSIDE), "Lubang"));
-    let id = create.body.report_id();
+    let id = create.body.report_id().expect("a report op");
     assert_eq!(
         server.push_one(&rt, create.clone()).await,
         OpResult::Accepted
@@ -601,7 +602,7 @@ async fn a_reused_op_id_with_other_content_is_rejected() {
     let admin = server.person("Admin", ADMIN).await;
     let mut cursors = Cursors::new();
     let create = create_op(&report("jalan-rusak", Some(INSIDE), "Lubang"));
-    let id = create.body.report_id();
+    let id = create.body.report_id().expect("a report op");
     assert_eq!(
         server.push_one(&rt, create.clone()).await,
         OpResult::Accepted
@@ -624,7 +625,12 @@ async fn a_reused_op_id_with_other_content_is_rejected() {
         );
     }
     assert_eq!(server.stored(id).await.unwrap(), stored, "report unchanged");
-    assert!(server.stored(other_report.body.report_id()).await.is_none());
+    assert!(
+        server
+            .stored(other_report.body.report_id().expect("a report op"))
+            .await
+            .is_none()
+    );
     assert!(server.catch_up(&admin, &mut cursors).await.is_empty());
     assert_eq!(server.province_changes().await, 1);
     // The original is still a duplicate, not refused.
@@ -638,6 +644,7 @@ async fn a_missing_token_is_401_with_a_bearer_challenge() {
     let body = SyncRequest {
         ops: vec![create_op(&report("jalan-rusak", Some(INSIDE), "Lubang"))],
         cursors: Cursors::new(),
+        ..Default::default()
     };
     let calls = [
         server.post("/v1/sync").json(&body),
@@ -716,6 +723,7 @@ async fn an_expired_token_is_token_expired_and_refresh_mends_it() {
     let req = SyncRequest {
         ops: vec![op.clone()],
         cursors: Cursors::new(),
+        ..Default::default()
     };
     let reply = server.sync_reply(&expired, &req).await;
     reply.assert_error(StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED");
@@ -901,6 +909,7 @@ async fn syncs_are_rate_limited_per_device() {
     let req = SyncRequest {
         ops: vec![op.clone()],
         cursors: Cursors::new(),
+        ..Default::default()
     };
     let reply = server.sync_reply(&rt, &req).await;
     reply.assert_error(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED");
@@ -1090,6 +1099,7 @@ async fn messages_follow_accept_language() {
     let req = SyncRequest {
         ops: vec![edit],
         cursors: Cursors::new(),
+        ..Default::default()
     };
     let en: ronda_core::sync::SyncResponse = serde_json::from_value(
         Reply::of(

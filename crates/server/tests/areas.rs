@@ -227,3 +227,92 @@ async fn reports_are_filed_by_their_point_on_the_real_boundaries() {
     assert_eq!(stored(&monas).await.place_flag, m.place_flag);
     assert_eq!(stored(&monas).await.report.area(), m.report.area());
 }
+
+/// Every boundary in one cacheable collection, for a device to file its reports offline: the
+/// same Features as one at a time, in code order, and a 304 for the version already held.
+#[tokio::test]
+async fn every_boundary_comes_in_one_cacheable_collection() {
+    let server = TestServer::start().await;
+    let get = |path: &str| server.http.get(server.url(path));
+    let empty = Reply::of(get("/v1/areas")).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.body["features"].as_array().unwrap().len(), 0);
+
+    store_jakarta(&server).await;
+    let all = Reply::of(get("/v1/areas")).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.headers[header::CONTENT_TYPE], "application/geo+json");
+    assert_eq!(all.headers[header::CACHE_CONTROL], "public, max-age=86400");
+    assert_ne!(all.headers[header::ETAG], empty.headers[header::ETAG]);
+    assert_eq!(all.body["type"], "FeatureCollection");
+    let features = all.body["features"].as_array().unwrap();
+    assert_eq!(features.len(), 267);
+    let codes: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.is_sorted(), "in code order");
+    let gambir = Reply::of(get("/v1/areas/31.71.01.1001")).await;
+    let in_collection = features
+        .iter()
+        .find(|f| f["properties"]["code"] == "31.71.01.1001")
+        .unwrap();
+    assert!(*in_collection == gambir.body, "the same Feature as alone");
+    // The collection indexes as it is: what a device builds from it.
+    let index = ronda_core::KelurahanIndex::from_feature_collection(&all.body).unwrap();
+    assert_eq!(index.kelurahan_count(), 267);
+
+    let etag = all.headers[header::ETAG].clone();
+    let again = Reply::of(get("/v1/areas").header(header::IF_NONE_MATCH, etag.clone())).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.raw.is_empty());
+}
+
+/// The deadlines devices count with are the admins' settings, served with a version tag.
+#[tokio::test]
+async fn the_deadlines_are_the_admins_settings() {
+    let plain = TestServer::start().await;
+    let default = Reply::of(plain.http.get(plain.url("/v1/deadlines"))).await;
+    assert_eq!(default.status, StatusCode::OK);
+    assert_eq!(
+        default.headers[header::CACHE_CONTROL],
+        "public, max-age=3600"
+    );
+    let parsed: ronda_core::sla::Deadlines = serde_json::from_value(default.body.clone()).unwrap();
+    assert_eq!(parsed, ronda_core::sla::Deadlines::default());
+    assert_eq!(default.body["policy"]["verify_days"], 3);
+
+    let settings: ronda_server::config::Config = toml::from_str(
+        "[lifecycle.deadlines]\nholidays = [\"2026-12-25\", \"2027-01-01\"]\n\
+         [lifecycle.deadlines.policy]\nverify_days = 2\n",
+    )
+    .unwrap();
+    let server = TestServer::start_configured(common::limits(), settings.lifecycle).await;
+    let set = Reply::of(server.http.get(server.url("/v1/deadlines"))).await;
+    assert_eq!(
+        set.body["holidays"],
+        serde_json::json!(["2026-12-25", "2027-01-01"])
+    );
+    assert_eq!(set.body["policy"]["verify_days"], 2);
+    assert_eq!(
+        set.body["policy"]["fix_days"], 10,
+        "unset limits keep the defaults"
+    );
+    assert_ne!(set.headers[header::ETAG], default.headers[header::ETAG]);
+    let etag = set.headers[header::ETAG].clone();
+    let again = Reply::of(
+        server
+            .http
+            .get(server.url("/v1/deadlines"))
+            .header(header::IF_NONE_MATCH, etag),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    // A limit of 0 days is refused when the settings are read.
+    let zero = toml::from_str::<ronda_server::config::Config>(
+        "[lifecycle.deadlines.policy]\nverify_days = 0\n",
+    )
+    .unwrap_err();
+    assert!(zero.to_string().contains("verify_days"), "{zero}");
+}

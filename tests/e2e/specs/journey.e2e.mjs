@@ -1,6 +1,6 @@
 // An RT head's first day with the real app: sign in against a real ronda-server on loopback,
 // report with the server down (the report waits), bring the server back, sync (the report is
-// sent and on the server), hear in Kabar that the lurah verified it on site, switch language. Phone-sized screenshots of each main screen are
+// sent and on the server), hear in Kabar that the lurah verified it on site, check in "nihil" after the patrol, switch language. Phone-sized screenshots of each main screen are
 // saved as test artifacts.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -230,6 +230,29 @@ describe('an RT head reports with no signal, and the report arrives once there i
     expect(news.length).toBe(1);
     expect(await news[0].getText()).toMatch(/Diverifikasi/);
     await shot('11-kabar');
+
+    // The patrol found nothing else: one tap checks in "nihil", and it reaches the lurah.
+    await byId('patrol-check-in').click();
+    await byId('patrol-checked-in').waitForDisplayed();
+    await shot('11-kabar-nihil');
+    await byId('tab-reports').click();
+    await byId('my-reports').waitForDisplayed();
+    await byId('sync-now').click();
+    await browser.waitUntil(
+      async () => {
+        const pulled = await fetch(`http://127.0.0.1:${port}/v1/sync`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${lurahToken}`,
+            'accept-encoding': 'identity',
+          },
+          body: JSON.stringify({}),
+        }).then((r) => r.json());
+        return (pulled.patrols ?? []).some((c) => c.area === '31.71.01.1001/RW 003/RT 007');
+      },
+      { timeout: 60000, interval: 1000, timeoutMsg: 'the check-in did not reach the server' },
+    );
 
     await byId('tab-reports').click();
     await $(`[data-testid="my-report-item"][data-report-id="${reportId}"]`).click();

@@ -93,6 +93,12 @@
  * - `field_queue({ lat, lon })` → `FieldStop[]`: reports to verify (new or reopened) in the
  *   person's home area, nearest first by walking distance. Errors `SIGNED_OUT`,
  *   `FIELD_AREA_REQUIRED` (an account with no single area of its own).
+ * - `patrol()` → `Patrol`: today in Jakarta, the RT or RW the person checks in for (if they
+ *   head one) and whether they have, and the RTs and RWs of the area they serve that checked in
+ *   "nihil" or reported today.
+ * - `check_in_nihil({ position })` → `Patrol`: checks in "nihil" for today, saved at once and
+ *   sent with the next sync. Errors `PATROL_ALREADY_CHECKED_IN`, `FORBIDDEN_ROLE` (heads no RT
+ *   or RW), `SIGNED_OUT`.
  */
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
@@ -106,6 +112,7 @@ import type {
   FieldStop,
   GeoJsonFeature,
   Kabar,
+  Patrol,
   Lang,
   MyReport,
   NearbyReport,
@@ -248,3 +255,7 @@ export const kabar = (): Promise<Kabar> => call('kabar');
 export const markKabarRead = (): Promise<null> => call('mark_kabar_read');
 
 export const fieldQueue = (lat: number, lon: number): Promise<FieldStop[]> => call('field_queue', { lat, lon });
+
+export const patrol = (): Promise<Patrol> => call('patrol');
+
+export const checkInNihil = (position: StepPosition | null): Promise<Patrol> => call('check_in_nihil', { position });

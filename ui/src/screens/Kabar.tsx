@@ -13,6 +13,7 @@ import { sortNews, sortWaiting } from '../logic/lifecycle';
 import { href } from '../logic/route';
 import { actionName, categoryName, presenceWords, statusName, stepWho } from '../logic/words';
 import { useApp } from '../state';
+import { Patrol } from './Patrol';
 import { SlaChip } from './ReportSteps';
 
 export function Kabar() {
@@ -54,6 +55,7 @@ export function Kabar() {
           {t('field.title')}
         </a>
       )}
+      {signedIn && <Patrol />}
       <ErrorMessage error={error} testid="kabar-error" />
       {!data && !error && <p>{t('app.loading')}</p>}
       {data && (

@@ -220,6 +220,24 @@ export function ReportDetail({ id }: { id: string }) {
         </ul>
       )}
 
+      {life?.beforeAfter && (
+        <section class="before-after" data-testid="before-after">
+          <h2>{t('detail.beforeAfter')}</h2>
+          <div class="pair">
+            {(['before', 'after'] as const).map((side) => (
+              <figure key={side} data-testid={`${side}-photo`}>
+                {life.beforeAfter![side] ? (
+                  <img src={life.beforeAfter![side]!} alt={t(`detail.${side}`)} />
+                ) : (
+                  <span class="thumb-name">{t(side === 'before' ? 'detail.noBefore' : 'detail.photoMissing')}</span>
+                )}
+                <figcaption>{t(`detail.${side}`)}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </section>
+      )}
+
       {life && (life.supporters > 0 || life.canSupport || life.supporting) && (
         <SupportBox life={life} onChange={changed} />
       )}

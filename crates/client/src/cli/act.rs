@@ -7,7 +7,6 @@ use serde_json::json;
 
 use ronda_client::Store;
 use ronda_client::photo;
-use ronda_client::store::Deadlines;
 use ronda_core::authz::{self, Actor};
 use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
 use ronda_core::sla::{Flag, HolidayCalendar};
@@ -205,12 +204,20 @@ fn default_role(store: &Store, state: &ServerReport, action: &Action) -> Result<
 }
 
 fn position(args: &StepArgs) -> Result<Option<Location>, Failure> {
-    let (Some(lat), Some(lon)) = (args.lat, args.lon) else {
+    gps_fix(args.lat.zip(args.lon), args.accuracy)
+}
+
+/// A GPS fix taken now at `lat_lon` with `accuracy` metres, when a position was given.
+pub(super) fn gps_fix(
+    lat_lon: Option<(f64, f64)>,
+    accuracy: f64,
+) -> Result<Option<Location>, Failure> {
+    let Some((lat, lon)) = lat_lon else {
         return Ok(None);
     };
     Ok(Some(Location {
         coord: Coordinate::new(lat, lon).map_err(Failure::input)?,
-        accuracy_m: Accuracy::metres(args.accuracy).map_err(Failure::input)?,
+        accuracy_m: Accuracy::metres(accuracy).map_err(Failure::input)?,
         source: LocationSource::Gps,
         captured_at: Timestamp::now(),
     }))
@@ -228,12 +235,14 @@ pub fn kabar(
     at: Option<chrono::DateTime<chrono::FixedOffset>>,
     holidays: Option<&Path>,
 ) -> Result<(), Failure> {
-    let mut deadlines = Deadlines::default();
+    let store = open(ctx)?;
+    // The server's deadlines as last fetched; a holiday list given here stands in for its
+    // holidays.
+    let mut deadlines = store.deadlines().map_err(Failure::store)?;
     if let Some(path) = holidays {
         let text = std::fs::read_to_string(path).map_err(|e| Failure::file(path, e))?;
         deadlines.holidays = HolidayCalendar::parse_list(&text).map_err(Failure::input)?;
     }
-    let store = open(ctx)?;
     let now = at.map_or_else(Timestamp::now, |t| Timestamp::from(t.to_utc()));
     let kabar = store.kabar(&deadlines, now).map_err(Failure::store)?;
     if read {
@@ -325,7 +334,7 @@ pub fn field(ctx: &Ctx, here: Coordinate, area: Option<String>) -> Result<(), Fa
     Ok(())
 }
 
-struct NoArea;
+pub(super) struct NoArea;
 
 impl ronda_core::Coded for NoArea {
     fn code(&self) -> &'static str {

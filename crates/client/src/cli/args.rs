@@ -86,10 +86,35 @@ pub enum Command {
         /// Count deadlines as of this moment (RFC 3339) instead of now: what will be overdue.
         #[arg(long)]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
-        /// Public holidays that stop the clocks: a file with one date (YYYY-MM-DD) per line,
-        /// `#` comments allowed.
+        /// Public holidays that stop the clocks, instead of the server's as last synced: a file
+        /// with one date (YYYY-MM-DD) per line, `#` comments allowed.
         #[arg(long, env = "RONDA_HOLIDAYS")]
         holidays: Option<PathBuf>,
+    },
+    /// "Patroli nihil": check in for today after a patrol with nothing to report (RT and RW
+    /// heads). Works offline; sent with the next sync.
+    Nihil {
+        /// The RT or RW patrolled, when you head several.
+        #[arg(long)]
+        area: Option<String>,
+        /// Where you stand (with --lon).
+        #[arg(long, allow_negative_numbers = true, requires = "lon")]
+        lat: Option<f64>,
+        #[arg(long, allow_negative_numbers = true, requires = "lat")]
+        lon: Option<f64>,
+        /// The GPS accuracy of that position, in metres.
+        #[arg(long, default_value_t = 10.0)]
+        accuracy: f64,
+    },
+    /// The patrol day of an area: which RTs and RWs checked in "nihil" and which reported, as
+    /// of the last sync.
+    Patroli {
+        /// The day (YYYY-MM-DD). Default: today in Jakarta.
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
+        /// The area to look at; default: the area you serve.
+        #[arg(long)]
+        area: Option<String>,
     },
     /// The walk list for verifying in the field: reports still to verify in your kelurahan (or
     /// --area), nearest first from where you stand.

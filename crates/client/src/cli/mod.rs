@@ -5,6 +5,7 @@ mod act;
 pub mod args;
 mod failure;
 mod import;
+mod patrol;
 mod render;
 mod sync;
 
@@ -60,6 +61,13 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), Failure> {
         Command::Act(step) => act::step(ctx, step),
         Command::Kabar { read, at, holidays } => act::kabar(ctx, read, at, holidays.as_deref()),
         Command::Field { here, area } => act::field(ctx, here, area),
+        Command::Nihil {
+            area,
+            lat,
+            lon,
+            accuracy,
+        } => patrol::nihil(ctx, area, lat.zip(lon), accuracy),
+        Command::Patroli { day, area } => patrol::day(ctx, day, area),
         Command::Outbox { state } => outbox(ctx, state),
         Command::Import { file } => import::run(ctx, &file),
         Command::Categories { kind } => {

@@ -215,7 +215,7 @@ pub fn outbox(ctx: &Ctx, entries: &[OutboxEntry]) {
             e.op.id,
             e.op.body.kind().code(),
             lang.pick("laporan", "report"),
-            e.op.body.report_id()
+            e.op.body.subject()
         );
         if let Some(r) = &e.rejection {
             println!(

@@ -186,7 +186,7 @@ pub fn status(ctx: &Ctx) -> Result<(), Failure> {
             println!(
                 "{} {}: {} ({})",
                 lang.pick("Ditolak", "Rejected"),
-                r.op.body.report_id(),
+                r.op.body.subject(),
                 why.message,
                 why.code
             );

@@ -48,6 +48,8 @@ impl Store {
              DELETE FROM photo;
              DELETE FROM blob;
              DELETE FROM report_geo;
+             DELETE FROM patrol;
+             UPDATE patrol_cursor SET cursor = 0;
              INSERT INTO report_fts (report_fts) VALUES ('delete-all');
              DELETE FROM report;",
         )?;

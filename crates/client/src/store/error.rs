@@ -30,6 +30,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("this needs a signed-in account")]
     SignedOut,
+    #[error("this area is already checked in for today")]
+    AlreadyCheckedIn,
     #[error(transparent)]
     Denied(ronda_core::authz::Denied),
     #[error(transparent)]
@@ -87,6 +89,7 @@ impl Coded for StoreError {
             StoreError::NotFound(_) => "REPORT_NOT_FOUND",
             StoreError::Invalid(_) => "OP_INVALID",
             StoreError::SignedOut => "SIGNED_OUT",
+            StoreError::AlreadyCheckedIn => "PATROL_ALREADY_CHECKED_IN",
             StoreError::Denied(e) => e.code(),
             StoreError::Lifecycle(e) => e.code(),
             StoreError::Unreadable(_) => "STORE_UNREADABLE",
@@ -144,6 +147,12 @@ impl Coded for StoreError {
             }
             StoreError::Invalid(why) => lang.pick(format!("perubahan tidak sah: {why}"), format!("invalid change: {why}")),
             StoreError::SignedOut => lang.pick("masuk dengan akun dulu", "sign in with an account first").into(),
+            StoreError::AlreadyCheckedIn => lang
+                .pick(
+                    "wilayah ini sudah melapor nihil hari ini",
+                    "this area has already checked in for today",
+                )
+                .into(),
             StoreError::Denied(e) => e.message(lang),
             StoreError::Lifecycle(e) => e.message(lang),
             StoreError::Unreadable(why) => {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ronda_core::authz::{self, Actor};
 use ronda_core::field_queue::{Stop, field_queue};
 use ronda_core::lifecycle::{ActionKind, HistoryEntry};
-use ronda_core::sla::{Flag, HolidayCalendar, SlaClock, SlaPolicy};
+use ronda_core::sla::{Deadlines, Flag, SlaClock};
 use ronda_core::sync::ServerReport;
 use ronda_core::{AreaCode, CategoryCode, Coordinate, ReportId, ReportStatus, Role, Timestamp};
 
@@ -46,21 +46,6 @@ pub struct Kabar {
     pub waiting: Vec<Waiting>,
     pub due_soon: usize,
     pub overdue: usize,
-}
-
-/// The deadlines the device counts with. The working-day rules are the city's defaults; the
-/// holidays are those the device knows.
-#[derive(Debug, Clone, Default)]
-pub struct Deadlines {
-    pub policy: SlaPolicy,
-    pub holidays: HolidayCalendar,
-}
-
-impl Deadlines {
-    /// Where `report` stands against its deadlines at `now`.
-    pub fn clock(&self, report: &ServerReport, now: Timestamp) -> SlaClock {
-        SlaClock::compute(&report.status_timeline(), now, &self.policy, &self.holidays)
-    }
 }
 
 impl Store {

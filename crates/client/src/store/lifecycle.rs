@@ -88,14 +88,14 @@ impl Store {
     }
 }
 
-fn enqueue(tx: &Transaction<'_>, op: &Op) -> Result<(), StoreError> {
+pub(super) fn enqueue(tx: &Transaction<'_>, op: &Op) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO outbox (op_id, kind, report_id, body, made_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         op.id.to_string(),
         op.body.kind().code(),
-        op.body.report_id().to_string(),
+        op.body.subject().to_string(),
         serde_json::to_string(op).map_err(unreadable)?,
         op.hlc.ms
     ])?;

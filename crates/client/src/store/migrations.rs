@@ -11,6 +11,8 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_access_token.sql"),
     include_str!("migrations/0004_kabar.sql"),
+    include_str!("migrations/0005_reference.sql"),
+    include_str!("migrations/0006_patrols.sql"),
 ];
 
 /// The schema version this build writes.

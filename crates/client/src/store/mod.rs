@@ -8,6 +8,7 @@
 
 mod account;
 mod attach;
+mod before_after;
 mod blobs;
 mod clock;
 mod error;
@@ -16,8 +17,10 @@ mod lifecycle;
 mod migrations;
 mod mine;
 mod outbox;
+mod patrol;
 mod photos;
 mod query;
+mod reference;
 mod reports;
 mod sync_state;
 
@@ -27,13 +30,17 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use attach::AttachError;
+pub use before_after::BeforeAfter;
 pub use blobs::BlobDir;
 pub use error::StoreError;
-pub use kabar::{Deadlines, Kabar, News, Waiting};
+pub use kabar::{Kabar, News, Waiting};
 pub use migrations::SCHEMA_VERSION;
 pub use mine::{Delivery, HistoryEntry, HistoryEvent, OwnReport};
 pub use outbox::{OutboxEntry, OutboxState, Rejection};
+pub use patrol::{AreaDay, NihilMark};
 pub use query::{Near, ReportQuery, ReportSummary};
+pub use reference::{Held, Reference};
+pub use ronda_core::sla::Deadlines;
 pub use sync_state::{Applied, PendingBlob, Session};
 
 /// `PRAGMA application_id` of a Ronda store ("ROND").
@@ -68,6 +75,8 @@ pub struct Store {
     path: PathBuf,
     blobs: BlobDir,
     clock_skew_ms: i64,
+    /// The kelurahan index over the stored boundaries, built when first needed.
+    places: std::cell::OnceCell<Option<std::sync::Arc<ronda_core::KelurahanIndex>>>,
 }
 
 /// What `Store::check` found.
@@ -143,6 +152,7 @@ impl Store {
             path: path.to_owned(),
             blobs,
             clock_skew_ms: config.clock_skew_ms,
+            places: Default::default(),
         })
     }
 

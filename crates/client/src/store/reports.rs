@@ -21,8 +21,14 @@ impl Store {
     }
 
     /// Saves several reports at once: all of them, or (on any error) none. One commit, one sync.
+    /// Each is filed under the kelurahan its point lies in when the device holds the boundaries
+    /// ([`Store::file`]).
     pub fn create_reports(&mut self, reports: &[NewReport]) -> Result<Vec<Op>, StoreError> {
-        self.create_reports_unnamed(reports)
+        let filed = reports
+            .iter()
+            .map(|r| self.file(r.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.create_reports_unnamed(&filed)
             .map_err(|e| e.at(&self.path))
     }
 

@@ -129,8 +129,16 @@ impl Store {
             ],
         )?;
         tx.execute("DELETE FROM bucket", [])?;
+        tx.execute("UPDATE patrol_cursor SET cursor = 0", [])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// How far the device has the check-ins of the areas it follows.
+    pub fn patrol_cursor(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT cursor FROM patrol_cursor", [], |r| r.get(0))?)
     }
 
     pub fn cursors(&self) -> Result<Vec<(BucketId, i64)>, StoreError> {
@@ -211,11 +219,20 @@ impl Store {
                 OpBody::UpdateReport(_) | OpBody::Act(_) | OpBody::Support(_),
                 OpResult::Rejected { .. },
             ) = (&op.body, result)
-                && let Some(state) = current_state(&tx, op.body.report_id())?
+                && let Some(id) = op.body.report_id()
+                && let Some(state) = current_state(&tx, id)?
             {
                 write_fields(&tx, &state)?;
             }
         }
+        let me = current_user(&tx)?;
+        for (op, result) in sent.iter().zip(&response.results) {
+            if let OpBody::Nihil(nihil) = &op.body {
+                let accepted = matches!(result, OpResult::Accepted | OpResult::Duplicate);
+                super::patrol::answered(&tx, nihil, me.filter(|_| accepted))?;
+            }
+        }
+        super::patrol::keep_check_ins(&tx, &response.patrols, response.patrol_cursor)?;
         for bucket in &response.dropped {
             tx.execute("DELETE FROM bucket WHERE name = ?1", [bucket.to_string()])?;
         }
@@ -425,6 +442,14 @@ fn bucket_checksum(tx: &Transaction<'_>, bucket: &str) -> Result<u64, StoreError
 
 /// The report as the device believes it now: the server's state if it has one, with local edits
 /// still waiting re-applied; else as made here.
+/// The signed-in person, if any.
+fn current_user(tx: &Transaction<'_>) -> Result<Option<UserId>, StoreError> {
+    tx.query_row("SELECT user_id FROM session", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|u| u.parse().map_err(unreadable))
+        .transpose()
+}
+
 pub(super) fn current_state(
     tx: &Transaction<'_>,
     id: ReportId,

@@ -8,7 +8,9 @@ use reqwest::{StatusCode, Url};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use ronda_core::sync::{SyncRequest, SyncResponse};
-use ronda_core::{DeviceId, Lang, RoleAssignment, UserId};
+use sha2::{Digest, Sha256};
+
+use ronda_core::{DeviceId, Lang, RoleAssignment, Sha256Hex, UserId};
 
 use super::SyncError;
 
@@ -155,17 +157,64 @@ impl Api {
 
     /// A kelurahan's boundary as the server's GeoJSON Feature text (public: no token needed).
     pub async fn kelurahan_outline(&self, kelurahan: &str) -> Result<String, SyncError> {
+        match self.fetch(&format!("areas/{kelurahan}"), None).await? {
+            Fetched::New { body, .. } => Ok(body),
+            Fetched::NotModified => unreachable!("no version was named"),
+        }
+    }
+
+    /// A content-named file (a photo or thumbnail) from the server, checked against its name.
+    pub async fn blob(&self, access_token: &str, name: &Sha256Hex) -> Result<Vec<u8>, SyncError> {
         let response = self
             .http
-            .get(self.url(&format!("areas/{kelurahan}")))
-            .header(ACCEPT_ENCODING, "zstd, gzip")
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.code())
+            .get(self.url(&format!("blobs/{name}")))
+            .bearer_auth(access_token)
             .send()
             .await
             .map_err(SyncError::offline)?;
         let status = response.status();
+        if !status.is_success() {
+            let (code, message) = ("HTTP_ERROR".to_owned(), status.to_string());
+            return Err(if status.is_server_error() {
+                SyncError::Server { code, message }
+            } else {
+                SyncError::Refused { code, message }
+            });
+        }
+        let bytes = response.bytes().await.map_err(SyncError::offline)?;
+        if Sha256Hex::from_digest(&Sha256::digest(&bytes).into()) != *name {
+            return Err(SyncError::Server {
+                code: "BLOB_CHECKSUM_MISMATCH".into(),
+                message: format!("the server's {name} does not match its name"),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// A public document under `/v1/`, unless the server says the version `etag` names is
+    /// still current.
+    pub async fn fetch(&self, path: &str, etag: Option<&str>) -> Result<Fetched, SyncError> {
+        let mut request = self
+            .http
+            .get(self.url(path))
+            .header(ACCEPT_ENCODING, "zstd, gzip")
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.code());
+        if let Some(etag) = etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(SyncError::offline)?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
         if status.is_success() {
-            return response.text().await.map_err(SyncError::offline);
+            let etag = response
+                .headers()
+                .get(reqwest::header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response.text().await.map_err(SyncError::offline)?;
+            return Ok(Fetched::New { etag, body });
         }
         let body: Option<ErrorBody> = response.json().await.ok();
         let (code, message) = body
@@ -177,4 +226,15 @@ impl Api {
             SyncError::Refused { code, message }
         })
     }
+}
+
+/// What a conditional fetch brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// The version named is current.
+    NotModified,
+    New {
+        etag: Option<String>,
+        body: String,
+    },
 }

@@ -6,14 +6,19 @@ use serde::Serialize;
 use ronda_core::sync::SyncRequest;
 use ronda_core::{Lang, Sha256Hex};
 
+use super::api::Fetched;
 use super::{Api, SyncError};
-use crate::store::{Session, Store};
+use crate::store::{Reference, Session, Store};
 use crate::tus::{DEFAULT_CHUNK_BYTES, TusClient, TusError, UploadProgressSink};
 
 /// Ops sent per round trip.
 const OPS_PER_PUSH: usize = 200;
 /// A guard against a server that always says "more".
 const MAX_ROUNDS: usize = 1_000;
+/// Most thumbnails fetched in one sync (about 20 KB each).
+const THUMBNAILS_PER_SYNC: usize = 40;
+/// How long boundaries and deadlines are taken as current before the server is asked again.
+const REFERENCE_REFRESH_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,6 +50,10 @@ pub struct SyncSummary {
     pub buckets_healed: usize,
     pub photos_uploaded: usize,
     pub photo_bytes_sent: u64,
+    /// Boundaries or deadlines fetched anew after the sync.
+    pub reference_updated: usize,
+    /// Thumbnails of other people's photos fetched for before/after pairs.
+    pub thumbnails_fetched: usize,
 }
 
 /// Signs this device in with an activation code and keeps the session in the store.
@@ -160,14 +169,42 @@ impl Syncer {
         store: &mut Store,
         on_progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<SyncSummary, SyncError> {
-        match self.sync_once(store, on_progress).await {
+        let mut summary = match self.sync_once(store, on_progress).await {
             Err(e) if token_refused(&e) => {
                 self.access = None;
                 store.set_access_token(None)?;
                 self.sync_once(store, on_progress).await
             }
             other => other,
+        }?;
+        // Worth having, never worth failing a sync over: the next sync asks again.
+        summary.reference_updated = self.refresh_reference(store).await.unwrap_or(0);
+        Ok(summary)
+    }
+
+    /// Fetches the boundaries and the deadlines when the device has none, or has not asked for
+    /// an hour; the server answers "not modified" to a device that holds the current version.
+    /// Returns how many changed.
+    pub async fn refresh_reference(&self, store: &mut Store) -> Result<usize, SyncError> {
+        let mut updated = 0;
+        for which in Reference::ALL {
+            let held = store.reference_held(which)?;
+            if held
+                .as_ref()
+                .is_some_and(|h| store.device_now_ms() - h.fetched_at < REFERENCE_REFRESH_MS)
+            {
+                continue;
+            }
+            let etag = held.and_then(|h| h.etag);
+            match self.api.fetch(which.name(), etag.as_deref()).await? {
+                Fetched::NotModified => store.reference_current(which)?,
+                Fetched::New { etag, body } => {
+                    store.save_reference(which, etag.as_deref(), &body)?;
+                    updated += 1;
+                }
+            }
         }
+        Ok(updated)
     }
 
     async fn sync_once(
@@ -231,6 +268,7 @@ impl Syncer {
             let request = SyncRequest {
                 ops,
                 cursors: store.cursors()?.into_iter().collect(),
+                patrol_cursor: store.patrol_cursor()?,
             };
             let sent_at = store.device_now_ms();
             let mut response = self.api.sync(&token, &request).await?;
@@ -265,6 +303,17 @@ impl Syncer {
             let again = applied.buckets_healed > 0 || applied.buckets_held > 0;
             if !response.more && !more_to_send && !again {
                 break;
+            }
+        }
+        // The other half of before/after pairs: thumbnails of photos someone else took. One that
+        // does not come costs only the picture; the next sync asks again.
+        for thumb in store.missing_thumbnails(THUMBNAILS_PER_SYNC)? {
+            if let Ok(bytes) = self.api.blob(&token, &thumb).await {
+                store
+                    .blobs()
+                    .put(&thumb, &bytes)
+                    .map_err(crate::StoreError::Io)?;
+                summary.thumbnails_fetched += 1;
             }
         }
         progress.phase = Phase::Done;

@@ -9,7 +9,7 @@ mod api;
 mod engine;
 mod schedule;
 
-pub use api::{Api, SignedIn};
+pub use api::{Api, Fetched, SignedIn};
 pub use engine::{Progress, SyncSummary, Syncer, login, sign_out_check};
 pub use schedule::{Backoff, Outcome, Schedule, Trigger};
 

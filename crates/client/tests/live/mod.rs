@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use ronda_core::RoleAssignment;
 use ronda_server::auth::TokenKey;
-use ronda_server::config::Limits;
+use ronda_server::config::{Lifecycle, Limits};
 use ronda_server::http::{self, AppState};
+use ronda_server::storage::Storage;
 use ronda_server::storage::sqlite::SqliteStorage;
 use ronda_server::uploads::UploadConfig;
 
@@ -30,8 +31,28 @@ impl LiveServer {
         Self::start_at(data, "127.0.0.1:0".parse().unwrap(), TokenKey::random()).await
     }
 
+    /// A fresh server with the admins' lifecycle settings (deadlines, kewenangan…).
+    pub async fn start_with(data: &Path, lifecycle: Lifecycle) -> LiveServer {
+        Self::start_configured(
+            data,
+            "127.0.0.1:0".parse().unwrap(),
+            TokenKey::random(),
+            lifecycle,
+        )
+        .await
+    }
+
     /// A server on `addr` with `key`: the same server again after [`LiveServer::stop`].
     pub async fn start_at(data: &Path, addr: SocketAddr, key: TokenKey) -> LiveServer {
+        Self::start_configured(data, addr, key, Lifecycle::default()).await
+    }
+
+    async fn start_configured(
+        data: &Path,
+        addr: SocketAddr,
+        key: TokenKey,
+        lifecycle: Lifecycle,
+    ) -> LiveServer {
         let storage = SqliteStorage::open(data.join("ronda.db")).unwrap();
         let uploads = UploadConfig {
             uploads_dir: data.join("uploads"),
@@ -43,7 +64,8 @@ impl LiveServer {
             syncs_per_minute: 100_000,
             ..Limits::default()
         };
-        let app = http::router(AppState::new(storage.clone(), key.clone(), limits), uploads);
+        let state = AppState::with_lifecycle(storage.clone(), key.clone(), limits, lifecycle);
+        let app = http::router(state, uploads);
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move { http::serve(listener, app).await.unwrap() });
@@ -54,6 +76,16 @@ impl LiveServer {
             storage,
             task,
         }
+    }
+
+    /// Stores the real 267 kelurahan boundaries, as `ronda-server area import` would.
+    pub async fn store_jakarta(&self) {
+        let text = std::fs::read_to_string(jakarta_file()).unwrap();
+        let areas = ronda_server::areas::parse(&text).unwrap();
+        self.storage
+            .write(move |tx| areas.iter().try_for_each(|a| tx.upsert_area(a)))
+            .await
+            .unwrap();
     }
 
     pub fn url(&self) -> String {
@@ -74,6 +106,21 @@ impl LiveServer {
         self.task.abort();
         (self.data, self.addr, self.key)
     }
+}
+
+/// `../shared/data/jakarta/kelurahan.geojson` beside the repository, or under
+/// `RONDA_SHARED_DATA`.
+pub fn jakarta_file() -> PathBuf {
+    let shared = std::env::var_os("RONDA_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let file = shared.join("jakarta/kelurahan.geojson");
+    assert!(
+        file.exists(),
+        "{} is missing: the real data lives beside the repository (set RONDA_SHARED_DATA)",
+        file.display()
+    );
+    file
 }
 
 /// A device that is the `ronda` command line over its own store file, one process per command.

@@ -11,8 +11,9 @@ pub mod suite;
 
 use std::future::Future;
 
+use ronda_core::patrol::CheckIn;
 use ronda_core::sync::{BucketId, OpResult, ServerReport};
-use ronda_core::{DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{AreaCode, DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
 
 pub use crate::areas::Area;
 
@@ -87,6 +88,14 @@ pub trait ReadTx {
     /// Every kelurahan, in code order.
     fn areas(&mut self) -> Result<Vec<Area>>;
     fn area_count(&mut self) -> Result<u64>;
+    /// Check-ins after position `after` in areas inside any of `within`, oldest first, at most
+    /// `limit`, each with its position.
+    fn check_ins(
+        &mut self,
+        within: &[AreaCode],
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, CheckIn)>>;
 }
 
 /// Writes, inside a transaction that commits durably before any result is returned.
@@ -102,6 +111,9 @@ pub trait WriteTx: ReadTx {
     fn record_op(&mut self, id: OpId, device: DeviceId, op: &RecordedOp) -> Result<()>;
     /// Adds a kelurahan or replaces the one with the same code.
     fn upsert_area(&mut self, area: &Area) -> Result<()>;
+    /// Records a check-in unless its area already has one for its day. Returns whether it was
+    /// recorded.
+    fn insert_check_in(&mut self, check_in: &CheckIn) -> Result<bool>;
 }
 
 /// A storage backend.

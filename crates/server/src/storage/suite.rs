@@ -253,6 +253,72 @@ pub async fn areas<S: Storage>(s: S) {
     assert_eq!(s.read(move |tx| tx.area(missing)).await.unwrap(), None);
 }
 
+/// Check-ins: one per area and day, found by any area that contains theirs, in order, after a
+/// cursor.
+pub async fn check_ins<S: Storage>(s: S) {
+    use ronda_core::patrol::{CheckIn, Nihil};
+    let by = UserId::new();
+    let check_in = |area: &str, day: &str| CheckIn {
+        nihil: Nihil {
+            day: day.parse().unwrap(),
+            ..Nihil::new(area.parse().unwrap(), Timestamp::now(), None)
+        },
+        by,
+        received_at: Timestamp::now(),
+    };
+    let rt7 = check_in("31.71.01.1001/RW 003/RT 007", "2026-11-30");
+    let rt7_again = check_in("31.71.01.1001/RW 003/RT 007", "2026-11-30");
+    let rt7_next = check_in("31.71.01.1001/RW 003/RT 007", "2026-12-01");
+    let rw4 = check_in("31.71.01.1001/RW 004", "2026-11-30");
+    let elsewhere = check_in("31.71.01.1002/RW 001/RT 001", "2026-11-30");
+    let all = [&rt7, &rt7_again, &rt7_next, &rw4, &elsewhere].map(Clone::clone);
+    let recorded = s
+        .write(move |tx| {
+            all.iter()
+                .map(|c| tx.insert_check_in(c))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .unwrap();
+    assert_eq!(recorded, [true, false, true, true, true]);
+
+    let find = |within: &[&str], after: i64| {
+        let within: Vec<ronda_core::AreaCode> = within.iter().map(|a| a.parse().unwrap()).collect();
+        s.read(move |tx| tx.check_ins(&within, after, 10))
+    };
+    let ids = |found: &[(i64, CheckIn)]| found.iter().map(|(_, c)| c.nihil.id).collect::<Vec<_>>();
+    let kelurahan = find(&["31.71.01.1001"], 0).await.unwrap();
+    assert_eq!(
+        ids(&kelurahan),
+        [rt7.nihil.id, rt7_next.nihil.id, rw4.nihil.id]
+    );
+    assert_eq!(kelurahan[0].1, rt7, "read back whole");
+    let after_first = find(&["31.71.01.1001"], kelurahan[0].0).await.unwrap();
+    assert_eq!(ids(&after_first), [rt7_next.nihil.id, rw4.nihil.id]);
+    let rw3 = find(&["31.71.01.1001/RW 003"], 0).await.unwrap();
+    assert_eq!(ids(&rw3), [rt7.nihil.id, rt7_next.nihil.id]);
+    let both = find(&["31.71.01.1001/RW 004", "31.71.01"], 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&both),
+        [
+            rt7.nihil.id,
+            rt7_next.nihil.id,
+            rw4.nihil.id,
+            elsewhere.nihil.id
+        ],
+        "each once, in order"
+    );
+    // Another RT of the same RW sees nothing of this one.
+    assert!(
+        find(&["31.71.01.1002/RW 001/RT 010"], 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// Every case, each on a fresh storage from `make`.
 pub async fn run_all<S: Storage + Clone>(make: impl Fn() -> S) {
     accounts(make()).await;
@@ -260,4 +326,5 @@ pub async fn run_all<S: Storage + Clone>(make: impl Fn() -> S) {
     failed_jobs_leave_no_trace(make()).await;
     ops_are_remembered(make()).await;
     areas(make()).await;
+    check_ins(make()).await;
 }

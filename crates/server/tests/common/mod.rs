@@ -262,6 +262,7 @@ impl TestServer {
                 &SyncRequest {
                     ops,
                     cursors: Cursors::new(),
+                    ..Default::default()
                 },
             )
             .await;
@@ -284,6 +285,7 @@ impl TestServer {
                     &SyncRequest {
                         ops: vec![],
                         cursors: cursors.clone(),
+                        ..Default::default()
                     },
                 )
                 .await;
@@ -417,6 +419,7 @@ pub fn request_json(ops: &[Op]) -> Value {
     serde_json::to_value(SyncRequest {
         ops: ops.to_vec(),
         cursors: Cursors::new(),
+        ..Default::default()
     })
     .unwrap()
 }

@@ -19,6 +19,7 @@ use tx::{SqliteTx, db};
 const MIGRATIONS: &[&str] = &[
     include_str!("0001_accounts_and_sync.sql"),
     include_str!("0002_areas.sql"),
+    include_str!("0003_patrols.sql"),
 ];
 
 /// The most jobs committed together; a bound on how long the first of them waits.

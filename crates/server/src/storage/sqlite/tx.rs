@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use ronda_core::patrol::CheckIn;
 use ronda_core::sync::{BucketId, ServerReport, member_hash};
-use ronda_core::{DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{AreaCode, DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
 
 use crate::storage::{
     Activation, Area, Change, Device, ReadTx, RecordedOp, Result, StorageError, User, WriteTx,
@@ -72,6 +73,39 @@ impl ReadTx for SqliteTx<'_> {
             .query_row("SELECT count(*) FROM area", [], |r| r.get(0))
             .map_err(db)?;
         Ok(n as u64)
+    }
+
+    fn check_ins(
+        &mut self,
+        within: &[AreaCode],
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, CheckIn)>> {
+        // An area's code is a prefix of every code inside it, followed by "." or "/".
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, check_in FROM patrol
+                 WHERE seq > ?1 AND (area = ?2 OR area LIKE ?2 || '.%' OR area LIKE ?2 || '/%')
+                 ORDER BY seq LIMIT ?3",
+            )
+            .map_err(db)?;
+        let mut found = Vec::new();
+        for area in within {
+            let rows = stmt
+                .query_map(params![after, area.to_string(), limit as i64], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(db)?;
+            for row in rows {
+                let (seq, json) = row.map_err(db)?;
+                found.push((seq, serde_json::from_str(&json).map_err(corrupt)?));
+            }
+        }
+        found.sort_by_key(|(seq, _)| *seq);
+        found.dedup_by_key(|(seq, _)| *seq);
+        found.truncate(limit);
+        Ok(found)
     }
 
     fn user(&mut self, id: UserId) -> Result<Option<User>> {
@@ -231,6 +265,25 @@ fn area_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 7]> {
 }
 
 impl WriteTx for SqliteTx<'_> {
+    fn insert_check_in(&mut self, check_in: &CheckIn) -> Result<bool> {
+        let nihil = &check_in.nihil;
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO patrol (id, area, day, check_in) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .map_err(db)?
+            .execute(params![
+                nihil.id.to_string(),
+                nihil.area.to_string(),
+                nihil.day.to_string(),
+                serde_json::to_string(check_in).map_err(corrupt)?
+            ])
+            .map_err(db)?;
+        Ok(inserted == 1)
+    }
+
     fn insert_user(&mut self, user: &User, assignments: &[RoleAssignment]) -> Result<()> {
         self.conn
             .execute(
