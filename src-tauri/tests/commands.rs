@@ -709,19 +709,48 @@ fn without_an_account_a_report_has_a_lifecycle_but_offers_nothing() {
     assert_eq!(t.ok("app_state", json!({}))["pendingOps"], 1);
 }
 
+/// A real server with an RT head of Gambir and its lurah, and the RT head's app (not yet
+/// signed in).
+struct Neighbourhood {
+    root: tempfile::TempDir,
+    server: Server,
+    rt_code: String,
+    lurah_code: String,
+    rt: TestApp,
+}
+
+impl Neighbourhood {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let server = Server::start(root.path().join("server"));
+        let rt_code = server.code(
+            "Pak RT",
+            r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
+        );
+        let lurah_code = server.code(
+            "Bu Lurah",
+            r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#,
+        );
+        let rt = TestApp::new(&root.path().join("rt"));
+        Self {
+            root,
+            server,
+            rt_code,
+            lurah_code,
+            rt,
+        }
+    }
+}
+
 #[test]
 fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
-    let root = tempfile::tempdir().unwrap();
-    let server = Server::start(root.path().join("server"));
-    let rt_code = server.code(
-        "Pak RT",
-        r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
-    );
-    let lurah_code = server.code(
-        "Bu Lurah",
-        r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#,
-    );
-    let rt = TestApp::new(&root.path().join("rt"));
+    let Neighbourhood {
+        root,
+        server,
+        rt_code,
+        lurah_code,
+        rt,
+    } = Neighbourhood::new();
     rt.ok("activate", json!({"server": server.url, "code": rt_code}));
     let id = rt.create(MONAS.0, MONAS.1, "jalan-rusak");
     assert_eq!(rt.ok("sync_now", json!({}))["sent"], 1);
@@ -962,17 +991,13 @@ fn a_lurah_verifies_hands_over_and_resolves_and_the_reporter_hears_of_it() {
 
 #[test]
 fn an_rt_head_checks_in_nihil_and_the_lurah_sees_it_after_sync() {
-    let root = tempfile::tempdir().unwrap();
-    let server = Server::start(root.path().join("server"));
-    let rt_code = server.code(
-        "Pak RT",
-        r#"{"role":"ketua_rt","rt":"31.71.01.1001/RW 003/RT 007"}"#,
-    );
-    let lurah_code = server.code(
-        "Bu Lurah",
-        r#"{"role":"lurah","kelurahan":"31.71.01.1001"}"#,
-    );
-    let rt = TestApp::new(&root.path().join("rt"));
+    let Neighbourhood {
+        root,
+        server,
+        rt_code,
+        lurah_code,
+        rt,
+    } = Neighbourhood::new();
     // Without an account there is nothing to check in for.
     let p = rt.ok("patrol", json!({}));
     assert_eq!(

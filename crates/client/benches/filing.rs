@@ -18,7 +18,9 @@ use rand::{Rng, SeedableRng};
 
 use ronda_client::Store;
 use ronda_client::store::Reference;
-use ronda_core::{Accuracy, Coordinate, Location, LocationSource, NewReport, ReportKind, Timestamp};
+use ronda_core::{
+    Accuracy, Coordinate, Location, LocationSource, NewReport, ReportKind, Timestamp,
+};
 
 const INDEX_RUNS: usize = 15;
 const SAVES: usize = 300;
@@ -42,8 +44,11 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 /// A report somewhere in central Jakarta, claimed for an RT of Gambir.
 fn report(rng: &mut StdRng) -> NewReport {
     let at = Location {
-        coord: Coordinate::new(rng.random_range(-6.22..-6.14), rng.random_range(106.78..106.88))
-            .unwrap(),
+        coord: Coordinate::new(
+            rng.random_range(-6.22..-6.14),
+            rng.random_range(106.78..106.88),
+        )
+        .unwrap(),
         accuracy_m: Accuracy::metres(rng.random_range(3.0..30.0)).unwrap(),
         source: LocationSource::Gps,
         captured_at: Timestamp::now(),

@@ -214,19 +214,21 @@ pub fn apply_op(
         let buckets = buckets_of(&original);
         tx.save_report(&original, &buckets)?;
     }
-    tx.record_op(
-        op.id,
-        device,
-        &RecordedOp {
-            body_hash: hash,
-            result: OpResult::Accepted,
-        },
-    )?;
+    record_accepted(tx, op, device, hash)?;
     Ok(Applied {
         result: OpResult::Accepted,
         change: Some((id, from, version)),
         echo,
     })
+}
+
+/// Remembers an accepted op by its id and body, so a retry is answered `duplicate`.
+fn record_accepted(tx: &mut dyn WriteTx, op: &Op, device: DeviceId, hash: [u8; 32]) -> Result<()> {
+    let recorded = RecordedOp {
+        body_hash: hash,
+        result: OpResult::Accepted,
+    };
+    tx.record_op(op.id, device, &recorded)
 }
 
 /// A head's "nihil" check-in. A second one for the same area and day is accepted and changes
@@ -259,14 +261,7 @@ fn check_in(
         by: actor.user,
         received_at: now,
     })?;
-    tx.record_op(
-        op.id,
-        device,
-        &RecordedOp {
-            body_hash: hash,
-            result: OpResult::Accepted,
-        },
-    )?;
+    record_accepted(tx, op, device, hash)?;
     Ok(Applied::unchanged(OpResult::Accepted))
 }
 
