@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../src/app';
 import type { FieldStop, Kabar, LifecycleStep } from '../src/ipc/bindings';
 import { appState, baseHandlers, emptyKabar, lifecycle, mockBackend, SIGNED_IN, type Handler } from './backend';
+import { maps } from './fakeMaps';
 import { fakeGeolocation, removeGeolocation } from './geolocation';
 
 const t0 = Date.UTC(2025, 0, 5, 1, 0);
@@ -121,6 +122,24 @@ describe('field mode', () => {
     expect(stops.map((s) => s.dataset.reportId)).toEqual(['r-8', 'r-9']);
     expect(within(stops[0]!).getByTestId('field-walk').textContent).toBe('65 m · 1 menit jalan kaki');
     expect(within(stops[1]!).getByTestId('field-walk').textContent).toBe('820 m · 11 menit jalan kaki');
+  });
+
+  it('shows the walk on a map, numbered in list order, and a tapped pin brings its card into view', async () => {
+    const scrolled: string[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push((this as HTMLElement).dataset.reportId ?? '');
+    };
+    const { stops } = await open();
+    const map = maps.field!;
+    await waitFor(() => expect(map.stops.map((s) => s.id)).toEqual(['r-8', 'r-9']));
+    expect(map.here).toEqual({ lat: -6.1754, lon: 106.8272, accuracyM: 12 });
+    map.tap('r-9');
+    Element.prototype.scrollIntoView = original;
+    expect(scrolled).toEqual(['r-9']);
+    // A stop done leaves the map too.
+    fireEvent.click(within(stops[0]!).getByTestId('outcome-valid'));
+    await waitFor(() => expect(map.stops.map((s) => s.id)).toEqual(['r-9']));
   });
 
   it('"Valid" verifies and "Tidak ditemukan" rejects, as lurah, with the position; done stops leave the list', async () => {

@@ -2,6 +2,7 @@
 import type { GeoJsonFeature, ReportPin } from '../src/ipc/bindings';
 import type { ViewBox } from '../src/ipc/commands';
 import type { HomeMap, HomeMapOptions } from '../src/map/homeMap';
+import type { FieldMap, FieldPoint, Here } from '../src/map/fieldMap';
 import type { PickMap } from '../src/map/pickMap';
 
 export class FakeHomeMap implements HomeMap {
@@ -46,12 +47,36 @@ export class FakePickMap implements PickMap {
   destroy = () => {};
 }
 
-export const maps: { home: FakeHomeMap | null; pick: FakePickMap | null } = { home: null, pick: null };
+export class FakeFieldMap implements FieldMap {
+  here: Here | null = null;
+  stops: readonly FieldPoint[] = [];
+  constructor(readonly onStop: (id: string) => void) {}
+  show = (here: Here | null, stops: readonly FieldPoint[]) => {
+    this.here = here;
+    this.stops = stops;
+  };
+  destroy = () => {};
+  /** What Leaflet does when the person taps a numbered pin. */
+  tap(id: string) {
+    this.onStop(id);
+  }
+}
+
+export const maps: { home: FakeHomeMap | null; pick: FakePickMap | null; field: FakeFieldMap | null } = {
+  home: null,
+  pick: null,
+  field: null,
+};
 
 export function resetFakeMaps() {
   maps.home = null;
   maps.pick = null;
+  maps.field = null;
 }
+
+export const fieldMapModule = {
+  createFieldMap: (_el: HTMLElement, onStop: (id: string) => void) => (maps.field = new FakeFieldMap(onStop)),
+};
 
 export const homeMapModule = {
   createHomeMap: (_el: HTMLElement, options: HomeMapOptions) => (maps.home = new FakeHomeMap(options)),

@@ -7,6 +7,7 @@ import { resetFakeMaps } from './fakeMaps';
 // (see fakeMaps.ts); the map modules' pure parts are tested on their own.
 vi.mock('../src/map/homeMap', async () => (await import('./fakeMaps')).homeMapModule);
 vi.mock('../src/map/pickMap', async () => (await import('./fakeMaps')).pickMapModule);
+vi.mock('../src/map/fieldMap', async () => (await import('./fakeMaps')).fieldMapModule);
 
 // The test DOM's Blob lacks arrayBuffer(), which every WebView Ronda runs in has.
 if (typeof Blob.prototype.arrayBuffer !== 'function') {

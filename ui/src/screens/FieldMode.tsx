@@ -24,6 +24,7 @@ import { href } from '../logic/route';
 import { categoryName, walkWords } from '../logic/words';
 import { useApp } from '../state';
 import { useGps } from './useGps';
+import { createFieldMap, type FieldMap } from '../map/fieldMap';
 
 type Panel = { stop: string; outcome: 'not_ours' | 'duplicate'; agency: string | null; note: string; original: string | null };
 
@@ -42,6 +43,23 @@ export function FieldMode() {
   const [stopError, setStopError] = useState<{ stop: string; error: CommandError | null; problem: StepProblem | null } | null>(null);
   const [done, setDone] = useState<{ outcome: FieldOutcome; count: number } | null>(null);
   const loadedFor = useRef(false);
+  const mapEl = useRef<HTMLDivElement>(null);
+  const map = useRef<FieldMap | null>(null);
+
+  // The walk on a map: a tap on a numbered pin brings its card into view.
+  useEffect(() => {
+    if (!mapEl.current) return;
+    map.current = createFieldMap(mapEl.current, (id) =>
+      document.querySelector(`[data-testid="field-stop"][data-report-id="${id}"]`)?.scrollIntoView({ block: 'center' }),
+    );
+    return () => {
+      map.current?.destroy();
+      map.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    map.current?.show(fix, stops ?? []);
+  }, [fix?.lat, fix?.lon, fix?.accuracyM, stops]);
 
   const load = async (lat: number, lon: number) => {
     setError(null);
@@ -122,6 +140,7 @@ export function FieldMode() {
         </p>
       )}
       <ErrorMessage error={error} testid="field-error" />
+      <div class="field-map" ref={mapEl} data-testid="field-map" />
       {stops && stops.length === 0 && <p data-testid="field-empty">{t('field.empty')}</p>}
       {stops && stops.length > 0 && (
         <ul class="cards" data-testid="field-list">
