@@ -465,6 +465,16 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// The audit a report is, when it is a rated safety audit.
+    pub fn of_report(report: &crate::report::NewReport) -> Option<Audit> {
+        Some(Audit {
+            id: report.id(),
+            at: report.location().coord,
+            made_at: report.created_at(),
+            ratings: *report.ratings()?,
+        })
+    }
+
     /// Whether the audit was made by day or by night (WIB).
     pub fn day_part(&self) -> DayPart {
         DayPart::of(self.made_at)

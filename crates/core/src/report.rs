@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::area::AreaCode;
+use crate::audit::AuditRatings;
 use crate::category::{self, CategoryCode, CategoryError};
 use crate::i18n::{Coded, Lang};
 use crate::id::ReportId;
@@ -151,6 +152,8 @@ pub enum ReportError {
     Category(#[from] CategoryError),
     #[error("a report can carry at most {max} photos, got {got}")]
     TooManyPhotos { got: usize, max: usize },
+    #[error("only a safety audit carries ratings")]
+    RatingsOnlyForAudits,
 }
 
 impl Coded for ReportError {
@@ -158,6 +161,7 @@ impl Coded for ReportError {
         match self {
             ReportError::Category(e) => e.code(),
             ReportError::TooManyPhotos { .. } => "REPORT_TOO_MANY_PHOTOS",
+            ReportError::RatingsOnlyForAudits => "REPORT_RATINGS_ONLY_FOR_AUDITS",
         }
     }
     fn message(&self, lang: Lang) -> String {
@@ -167,6 +171,12 @@ impl Coded for ReportError {
                 format!("paling banyak {max} foto per laporan (ada {got})"),
                 format!("at most {max} photos per report (got {got})"),
             ),
+            ReportError::RatingsOnlyForAudits => lang
+                .pick(
+                    "hanya audit keamanan yang berisi penilaian",
+                    "only a safety audit carries ratings",
+                )
+                .to_owned(),
         }
     }
 }
@@ -184,6 +194,10 @@ pub struct NewReport {
     area: Option<AreaCode>,
     photos: Vec<PhotoRef>,
     created_at: Timestamp,
+    /// A safety audit's nine ratings. An audit without them (a patrol note made before the
+    /// audit form) counts in no safety aggregate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ratings: Option<AuditRatings>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +211,8 @@ struct RawNewReport {
     #[serde(default)]
     photos: Vec<PhotoRef>,
     created_at: Timestamp,
+    #[serde(default)]
+    ratings: Option<AuditRatings>,
 }
 
 impl TryFrom<RawNewReport> for NewReport {
@@ -207,7 +223,10 @@ impl TryFrom<RawNewReport> for NewReport {
         report.description = r.description;
         report.area = r.area;
         report.set_photos(r.photos)?;
-        Ok(report)
+        match r.ratings {
+            Some(ratings) => report.rate(ratings),
+            None => Ok(report),
+        }
     }
 }
 
@@ -243,7 +262,21 @@ impl NewReport {
             area: None,
             photos: vec![],
             created_at,
+            ratings: None,
         })
+    }
+
+    /// A safety audit's ratings; refused on any other kind of report.
+    pub fn rate(mut self, ratings: AuditRatings) -> Result<Self, ReportError> {
+        if self.kind != ReportKind::Audit {
+            return Err(ReportError::RatingsOnlyForAudits);
+        }
+        self.ratings = Some(ratings);
+        Ok(self)
+    }
+
+    pub fn ratings(&self) -> Option<&AuditRatings> {
+        self.ratings.as_ref()
     }
 
     pub fn describe(mut self, description: Option<Description>) -> Self {

@@ -496,6 +496,75 @@ pub fn aggregate_by<K: Ord + Clone>(
         .collect()
 }
 
+/// Unsafe-place flags reach the public only as a count per neighbourhood cell and day part,
+/// and only from this many in one: fewer could point at the people who made them.
+pub const MIN_FLAGS: u32 = 5;
+
+/// An unsafe-place (`rawan`) flag as the public layer counts it: where and when, nothing of who.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawanFlag {
+    pub at: Coordinate,
+    pub made_at: Timestamp,
+}
+
+/// What anyone may see of one H3 cell in one day part. A cell appears only when it has
+/// [`MIN_AUDITS`] audits or [`MIN_FLAGS`] flags; it never carries a point or a person.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublicCell {
+    pub h3: CellIndex,
+    pub day_part: DayPart,
+    /// The audits' summary, when there are enough of them.
+    pub audits: Option<Summary>,
+    /// The number of flags, when there are enough of them (neighbourhood cells only).
+    pub flags: Option<u32>,
+}
+
+/// The public safety layer at `res` ([`STREET_RES`] or [`NEIGHBOURHOOD_RES`]): audit summaries
+/// per cell and day part, and at neighbourhood level the number of flags; every group under
+/// its minimum withheld. Sorted by cell, then day part.
+pub fn public_layer(
+    audits: &[Audit],
+    flags: &[RawanFlag],
+    res: Resolution,
+    as_of: Timestamp,
+) -> Vec<PublicCell> {
+    let mut cells: BTreeMap<(CellIndex, DayPart), PublicCell> = BTreeMap::new();
+    for c in aggregate(audits, res, as_of)
+        .into_iter()
+        .filter(Cell::shown)
+    {
+        cells.insert(
+            (c.h3, c.day_part),
+            PublicCell {
+                h3: c.h3,
+                day_part: c.day_part,
+                audits: Some(c.summary()),
+                flags: None,
+            },
+        );
+    }
+    if res <= NEIGHBOURHOOD_RES {
+        let mut counts: BTreeMap<(CellIndex, DayPart), u32> = BTreeMap::new();
+        for f in flags {
+            *counts
+                .entry((cell_of(f.at, res), DayPart::of(f.made_at)))
+                .or_default() += 1;
+        }
+        for ((h3, day_part), n) in counts.into_iter().filter(|(_, n)| *n >= MIN_FLAGS) {
+            cells
+                .entry((h3, day_part))
+                .or_insert(PublicCell {
+                    h3,
+                    day_part,
+                    audits: None,
+                    flags: None,
+                })
+                .flags = Some(n);
+        }
+    }
+    cells.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -655,3 +655,67 @@ proptest! {
         prop_assert_eq!(part, format!("\"{}\"", a.day_part().code()));
     }
 }
+
+fn flags(side: f64, max: usize) -> impl Strategy<Value = Vec<ronda_core::safety::RawanFlag>> {
+    prop::collection::vec(
+        (0.0..side, 0.0..side, 0..YEAR_MS).prop_map(|(dlat, dlon, ms)| {
+            ronda_core::safety::RawanFlag {
+                at: Coordinate::new(-6.20 + dlat, 106.83 + dlon).unwrap(),
+                made_at: at(new_year().millis() + ms),
+            }
+        }),
+        0..max,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The public layer is the shown cells of the aggregate, plus flag counts from
+    /// `MIN_FLAGS` up (neighbourhood level only), counted by brute force; nothing under its
+    /// minimum ever appears.
+    #[test]
+    fn the_public_layer_withholds_every_group_under_its_minimum(
+        audits in audits(0.01, 60),
+        flags in flags(0.003, 60),
+    ) {
+        use ronda_core::safety::{MIN_FLAGS, public_layer};
+        let as_of = mid_year();
+        for res in [STREET_RES, NEIGHBOURHOOD_RES] {
+            let layer = public_layer(&audits, &flags, res, as_of);
+            let cells = aggregate(&audits, res, as_of);
+            let mut want_flags: HashMap<(CellIndex, DayPart), u32> = HashMap::new();
+            for f in &flags {
+                let cell = LatLng::new(f.at.lat(), f.at.lon()).unwrap().to_cell(STREET_RES).parent(res).unwrap();
+                *want_flags.entry((cell, naive_day_part(f.made_at))).or_default() += 1;
+            }
+            for c in &layer {
+                let audits_here = cells.iter().find(|x| x.h3 == c.h3 && x.day_part == c.day_part);
+                match (&c.audits, audits_here) {
+                    (Some(s), Some(x)) => {
+                        prop_assert!(x.n >= MIN_AUDITS);
+                        prop_assert_eq!(s.n, x.n);
+                    }
+                    (None, x) => prop_assert!(x.is_none_or(|x| x.n < MIN_AUDITS)),
+                    (Some(_), None) => prop_assert!(false, "a summary from nowhere"),
+                }
+                let n = want_flags.get(&(c.h3, c.day_part)).copied().unwrap_or(0);
+                if res == NEIGHBOURHOOD_RES && n >= MIN_FLAGS {
+                    prop_assert_eq!(c.flags, Some(n));
+                } else {
+                    prop_assert_eq!(c.flags, None);
+                }
+                prop_assert!(c.audits.is_some() || c.flags.is_some(), "an empty cell");
+            }
+            // Every group big enough is there.
+            for x in cells.iter().filter(|x| x.shown()) {
+                prop_assert!(layer.iter().any(|c| c.h3 == x.h3 && c.day_part == x.day_part));
+            }
+            if res == NEIGHBOURHOOD_RES {
+                for (&(h3, part), &n) in want_flags.iter().filter(|(_, n)| **n >= MIN_FLAGS) {
+                    prop_assert!(layer.iter().any(|c| c.h3 == h3 && c.day_part == part && c.flags == Some(n)));
+                }
+            }
+        }
+    }
+}

@@ -47,6 +47,8 @@ pub struct Limits {
     pub max_upload_bytes: u64,
     /// Syncs each device may make per minute (bursts up to this many).
     pub syncs_per_minute: u32,
+    /// While reports keep arriving, the public safety layer is rebuilt at most this often.
+    pub safety_layer_refresh_secs: u32,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Default for Limits {
             max_ops_per_push: 500,
             max_upload_bytes: 10 * 1024 * 1024,
             syncs_per_minute: 120,
+            safety_layer_refresh_secs: 60,
         }
     }
 }

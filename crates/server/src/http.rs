@@ -34,6 +34,7 @@ pub struct AppState<S> {
     pub limits: Limits,
     rate: DefaultKeyedRateLimiter<DeviceId>,
     places: crate::places::Places,
+    pub(crate) safety: crate::safety_map::SafetyLayers,
     pub(crate) lifecycle: crate::config::Lifecycle,
 }
 
@@ -66,6 +67,7 @@ impl<S> AppState<S> {
             limits,
             rate,
             places: Default::default(),
+            safety: Default::default(),
             lifecycle,
         })
     }
@@ -631,7 +633,8 @@ struct ApiDoc;
 #[openapi(paths(
     crate::public::kelurahan_outline,
     crate::public::all_areas,
-    crate::public::deadlines
+    crate::public::deadlines,
+    crate::safety_map::safety_layer
 ))]
 struct AreaDocs;
 
@@ -688,6 +691,7 @@ pub fn router<S: Storage>(app: Arc<AppState<S>>, uploads_config: UploadConfig) -
         .route("/users", post(create_account::<S>))
         .route("/areas", get(crate::public::all_areas::<S>))
         .route("/deadlines", get(crate::public::deadlines::<S>))
+        .route("/safety", get(crate::safety_map::safety_layer::<S>))
         .route(
             "/areas/{kelurahan}",
             get(crate::public::kelurahan_outline::<S>),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod places;
 mod public;
+pub mod safety_map;
 pub mod storage;
 pub mod sync;
 mod upload_docs;

@@ -270,6 +270,11 @@ pub struct CreateArgs {
     /// A photo (JPEG, PNG or WebP); repeat for several.
     #[arg(long = "photo", short)]
     pub photos: Vec<PathBuf>,
+    /// A safety audit's nine ratings, 0 to 3, in this order: penerangan, keterbukaan,
+    /// visibilitas, keramaian, keamanan, jalur_pejalan_kaki, transportasi_umum, keberagaman,
+    /// rasa_aman. E.g. 2,1,3,2,0,1,2,1,1.
+    #[arg(long, value_parser = parse_ratings)]
+    pub ratings: Option<ronda_core::audit::AuditRatings>,
 }
 
 #[derive(Debug, Args)]
@@ -389,6 +394,21 @@ fn numbers<const N: usize>(s: &str, shape: &str) -> Result<[f64; N], String> {
 fn parse_coordinate(s: &str) -> Result<Coordinate, String> {
     let [lat, lon] = numbers(s, "LAT,LON")?;
     Coordinate::new(lat, lon).map_err(|e| e.to_string())
+}
+
+fn parse_ratings(s: &str) -> Result<ronda_core::audit::AuditRatings, String> {
+    let values: Vec<u8> = s
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<u8>()
+                .map_err(|_| format!("{v:?} is not a rating 0 to 3"))
+        })
+        .collect::<Result<_, _>>()?;
+    let values: [u8; 9] = values
+        .try_into()
+        .map_err(|v: Vec<u8>| format!("nine ratings are needed, got {}", v.len()))?;
+    ronda_core::audit::AuditRatings::from_values(values).map_err(|e| e.to_string())
 }
 
 fn parse_bbox(s: &str) -> Result<BoundingBox, String> {

@@ -35,6 +35,8 @@ struct ImportLine {
     /// Photo files, relative to the import file's folder.
     #[serde(default)]
     photos: Vec<PathBuf>,
+    /// A safety audit's ratings: `{"penerangan": 2, …, "rasa_aman": 1}`.
+    ratings: Option<ronda_core::audit::AuditRatings>,
 }
 
 fn map_pick() -> LocationSource {
@@ -71,6 +73,7 @@ fn check_line(text: &str, base: &Path) -> Result<Checked, Failure> {
         description: line.description,
         area: line.area,
         photos: line.photos.into_iter().map(|p| base.join(p)).collect(),
+        ratings: line.ratings,
     }
     .validate()
 }

@@ -121,6 +121,7 @@ pub struct ReportInput {
     pub description: Option<String>,
     pub area: Option<String>,
     pub photos: Vec<PathBuf>,
+    pub ratings: Option<ronda_core::audit::AuditRatings>,
 }
 
 impl ReportInput {
@@ -152,6 +153,10 @@ impl ReportInput {
             .map_err(Failure::input)?
             .describe(description)
             .in_area(area);
+        let report = match self.ratings {
+            Some(r) => report.rate(r).map_err(Failure::input)?,
+            None => report,
+        };
         if self.photos.len() > NewReport::MAX_PHOTOS {
             // Refused before any photo is decoded.
             return Err(Failure::input(
@@ -210,6 +215,7 @@ fn create(ctx: &Ctx, a: CreateArgs) -> Result<(), Failure> {
         description: a.description,
         area: a.area,
         photos: a.photos,
+        ratings: a.ratings,
     };
     let (report, photos) = input.validate()?;
     let mut store = open(ctx)?;

@@ -13,7 +13,9 @@ use std::future::Future;
 
 use ronda_core::patrol::CheckIn;
 use ronda_core::sync::{BucketId, OpResult, ServerReport};
-use ronda_core::{AreaCode, DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{
+    AreaCode, DeviceId, KelurahanCode, OpId, ReportId, ReportKind, RoleAssignment, UserId,
+};
 
 pub use crate::areas::Area;
 
@@ -88,6 +90,11 @@ pub trait ReadTx {
     /// Every kelurahan, in code order.
     fn areas(&mut self) -> Result<Vec<Area>>;
     fn area_count(&mut self) -> Result<u64>;
+    /// The latest state of every report of one of `kinds`.
+    fn reports_of_kinds(&mut self, kinds: &[ReportKind]) -> Result<Vec<ServerReport>>;
+    /// The latest version of any report (0 when none is stored): what caches of derived data
+    /// key on.
+    fn latest_version(&mut self) -> Result<i64>;
     /// Check-ins after position `after` in areas inside any of `within`, oldest first, at most
     /// `limit`, each with its position.
     fn check_ins(

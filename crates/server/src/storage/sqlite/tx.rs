@@ -4,7 +4,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use ronda_core::patrol::CheckIn;
 use ronda_core::sync::{BucketId, ServerReport, member_hash};
-use ronda_core::{AreaCode, DeviceId, KelurahanCode, OpId, ReportId, RoleAssignment, UserId};
+use ronda_core::{
+    AreaCode, DeviceId, KelurahanCode, OpId, ReportId, ReportKind, RoleAssignment, UserId,
+};
 
 use crate::storage::{
     Activation, Area, Change, Device, ReadTx, RecordedOp, Result, StorageError, User, WriteTx,
@@ -73,6 +75,36 @@ impl ReadTx for SqliteTx<'_> {
             .query_row("SELECT count(*) FROM area", [], |r| r.get(0))
             .map_err(db)?;
         Ok(n as u64)
+    }
+
+    fn reports_of_kinds(&mut self, kinds: &[ReportKind]) -> Result<Vec<ServerReport>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT rv.snapshot FROM report r JOIN report_version rv ON rv.version = r.version
+                 WHERE json_extract(rv.snapshot, '$.report.kind') = ?1",
+            )
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for kind in kinds {
+            let rows = stmt
+                .query_map([kind.code()], |r| r.get::<_, String>(0))
+                .map_err(db)?;
+            for row in rows {
+                out.push(serde_json::from_str(&row.map_err(db)?).map_err(corrupt)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn latest_version(&mut self) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM report_version",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db)
     }
 
     fn check_ins(
