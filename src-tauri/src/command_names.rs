@@ -27,4 +27,5 @@ pub const COMMANDS: &[&str] = &[
     "field_queue",
     "patrol",
     "check_in_nihil",
+    "audit_form",
 ];

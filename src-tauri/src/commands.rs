@@ -9,9 +9,11 @@ use ronda_client::Store;
 use ronda_client::photo;
 use ronda_client::store::{Delivery, HistoryEvent, Near, ReportQuery, Session};
 use ronda_client::sync::{self, Api, Progress, SyncError, Syncer};
+use ronda_core::audit::{AuditRatings, Parameter};
 use ronda_core::authz::{self, Actor};
 use ronda_core::category::{self, CATALOGUE};
 use ronda_core::lifecycle::{Act, Action, HistoryEntry, Presence};
+use ronda_core::safety;
 use ronda_core::sla::SlaClock;
 use ronda_core::sync::ServerReport;
 use ronda_core::{
@@ -21,11 +23,11 @@ use ronda_core::{
 
 use crate::error::{AppError, PhotoFailure};
 use crate::ipc::{
-    ActionKind, AgencyInfo, AppState, BeforeAfter, CategoryInfo, CommandError, CreatedReport,
-    ErrorInfo, FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang, LifecycleStep,
-    LocationSource, MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind, RejectReason,
-    ReportDetail, ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto, StepPosition,
-    SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
+    ActionKind, AgencyInfo, AppState, AuditParameter, BeforeAfter, CategoryInfo, CommandError,
+    CreatedReport, ErrorInfo, FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang,
+    LifecycleStep, LocationSource, MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind,
+    RejectReason, ReportDetail, ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto,
+    StepPosition, SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
 };
 use crate::state::{AppData, SyncerFor, outline_path, role_code};
 
@@ -102,6 +104,22 @@ pub async fn use_without_account(state: State<'_, AppData>) -> Answer<AppState> 
 #[tauri::command]
 pub fn categories() -> Vec<CategoryInfo> {
     CATALOGUE.iter().map(CategoryInfo::from).collect()
+}
+
+/// The safety audit's nine parameters, in the order `ratings` follow, with their rubrics.
+#[tauri::command]
+pub fn audit_form() -> Vec<AuditParameter> {
+    let texts = |r: [&str; 4]| r.iter().map(|s| (*s).to_owned()).collect();
+    Parameter::ALL
+        .iter()
+        .map(|p| AuditParameter {
+            code: p.code().to_owned(),
+            name_id: p.name(ronda_core::Lang::Id).to_owned(),
+            name_en: p.name(ronda_core::Lang::En).to_owned(),
+            rubric_id: texts(p.rubric(ronda_core::Lang::Id)),
+            rubric_en: texts(p.rubric(ronda_core::Lang::En)),
+        })
+        .collect()
 }
 
 #[tauri::command]
@@ -191,7 +209,7 @@ fn new_report(state: &AppData, draft: ReportDraft) -> Answer<NewReport> {
         .map(Description::parse)
         .transpose()
         .map_err(|e| state.fail(e))?;
-    Ok(NewReport::with_id(
+    let report = NewReport::with_id(
         ReportId::new(),
         draft.kind.into(),
         &draft.category,
@@ -199,7 +217,17 @@ fn new_report(state: &AppData, draft: ReportDraft) -> Answer<NewReport> {
         Timestamp::now(),
     )
     .map_err(|e| state.fail(e))?
-    .describe(description))
+    .describe(description);
+    match draft.ratings {
+        None => Ok(report),
+        Some(values) => {
+            let values: [u8; 9] = values.try_into().map_err(|v: Vec<u8>| {
+                bad_request(state, format!("nine ratings, not {}", v.len()))
+            })?;
+            let ratings = AuditRatings::from_values(values).map_err(|e| state.fail(e))?;
+            report.rate(ratings).map_err(|e| state.fail(e))
+        }
+    }
 }
 
 #[tauri::command]
@@ -219,6 +247,10 @@ pub async fn create_report(state: State<'_, AppData>, draft: ReportDraft) -> Ans
     state.wake_sync.notify_one();
     Ok(CreatedReport {
         id: report.id().to_string(),
+        suggested: report
+            .ratings()
+            .map(|r| safety::fixes_for(r).iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default(),
     })
 }
 

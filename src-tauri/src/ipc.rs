@@ -215,6 +215,20 @@ pub struct CommandError {
 #[ts(export, export_to = "../../ui/src/ipc/bindings/")]
 pub struct CreatedReport {
     pub id: String,
+    // For an audit: the categories of the reports its zero ratings suggest (e.g. `pju-mati`).
+    pub suggested: Vec<String>,
+}
+
+/// The safety audit's form: its nine parameters in order, each with what its levels 0–3 mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct AuditParameter {
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    pub rubric_id: Vec<String>,
+    pub rubric_en: Vec<String>,
 }
 
 /// A code and a message for people, e.g. why the server refused a report.
@@ -348,6 +362,8 @@ pub struct ReportDraft {
     #[ts(type = "number")]
     pub captured_at: i64,
     pub description: Option<String>,
+    // A safety audit's nine ratings 0–3, in the order of `audit_form`.
+    pub ratings: Option<Vec<u8>>,
 }
 
 /// A report as a map pin.

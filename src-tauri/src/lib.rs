@@ -56,6 +56,7 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         commands::kabar,
         commands::mark_kabar_read,
         commands::field_queue,
+        commands::audit_form,
         patrol::patrol,
         patrol::check_in_nihil,
     ])

@@ -27,6 +27,7 @@ fn all() -> Vec<(&'static str, &'static str, String)> {
         ActionKind,
         AgencyInfo,
         AppState,
+        AuditParameter,
         BeforeAfter,
         CategoryInfo,
         CommandError,

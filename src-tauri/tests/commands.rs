@@ -1039,3 +1039,45 @@ fn an_rt_head_checks_in_nihil_and_the_lurah_sees_it_after_sync() {
     let e = lurah.err("check_in_nihil", json!({"position": null}));
     assert_eq!(code_of(&e), "FORBIDDEN_ROLE");
 }
+
+#[test]
+fn an_audit_carries_its_nine_ratings_and_a_zero_suggests_the_report_that_fixes_it() {
+    let root = tempfile::tempdir().unwrap();
+    let t = TestApp::new(root.path());
+    let form = t.ok("audit_form", json!({}));
+    let codes: Vec<&str> = form
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 9);
+    assert_eq!((codes[0], codes[8]), ("penerangan", "rasa_aman"));
+    assert_eq!(form[0]["rubricId"].as_array().unwrap().len(), 4);
+    assert_eq!(form[0]["nameEn"], "Lighting");
+
+    let audit = |ratings: Value| {
+        let mut d = draft(MONAS.0, MONAS.1, "audit-keamanan");
+        d["kind"] = json!("audit");
+        d["ratings"] = ratings;
+        json!({ "draft": d })
+    };
+    let created = t.ok("create_report", audit(json!([0, 2, 2, 1, 1, 0, 1, 2, 1])));
+    assert_eq!(created["suggested"], json!(["pju-mati", "trotoar-rusak"]));
+    let fine = t.ok("create_report", audit(json!([2, 2, 2, 1, 1, 1, 2, 2, 1])));
+    assert_eq!(fine["suggested"], json!([]));
+
+    let e = t.err("create_report", audit(json!([1, 2, 3])));
+    assert_eq!(code_of(&e), "IPC_BAD_REQUEST");
+    let e = t.err("create_report", audit(json!([4, 2, 2, 1, 1, 1, 0, 2, 1])));
+    assert_eq!(code_of(&e), "AUDIT_RATING_INVALID");
+    let mut laporan = draft(MONAS.0, MONAS.1, "jalan-rusak");
+    laporan["ratings"] = json!([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    let e = t.err("create_report", json!({ "draft": laporan }));
+    assert_eq!(code_of(&e), "REPORT_RATINGS_ONLY_FOR_AUDITS");
+    assert_eq!(
+        t.ok("app_state", json!({}))["pendingOps"],
+        2,
+        "the refused ones left nothing"
+    );
+}

@@ -11,6 +11,7 @@ import { Kabar } from './screens/Kabar';
 import { MapHome } from './screens/MapHome';
 import { MyReports } from './screens/MyReports';
 import { ReportDetail } from './screens/ReportDetail';
+import { AuditFlow } from './screens/AuditFlow';
 import { ReportFlow } from './screens/ReportFlow';
 import { Settings } from './screens/Settings';
 import { AppContext, type AppContextValue } from './state';
@@ -43,6 +44,8 @@ function Screen({ route }: { route: Route }) {
       return <Kabar />;
     case 'field':
       return <FieldMode />;
+    case 'audit':
+      return <AuditFlow />;
   }
 }
 

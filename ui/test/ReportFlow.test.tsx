@@ -240,6 +240,7 @@ describe('report flow: proof and save', () => {
         source: 'gps',
         capturedAt: Date.UTC(2025, 0, 6, 2, 0),
         description: 'Lubang besar di depan pos ronda',
+        ratings: null,
       },
     });
     const photos = backend.callsTo('attach_photo');

@@ -46,6 +46,7 @@ use h3o::{CellIndex, LatLng, Resolution};
 use serde::Serialize;
 
 use crate::audit::{Audit, AuditRatings, DayPart, Parameter};
+use crate::category::CategoryCode;
 use crate::location::Coordinate;
 use crate::time::Timestamp;
 
@@ -493,6 +494,27 @@ pub fn aggregate_by<K: Ord + Clone>(
     groups
         .into_iter()
         .map(|(key, sums)| (key, sums.finish()))
+        .collect()
+}
+
+/// What a rating of 0 asks to be fixed: the parameter and the report category that goes to the
+/// body that can fix it.
+pub const FIXES: [(Parameter, &str); 2] = [
+    (Parameter::Penerangan, "pju-mati"),
+    (Parameter::JalurPejalanKaki, "trotoar-rusak"),
+];
+
+/// The reports an audit suggests: one per parameter rated 0 that a report can fix, in
+/// [`FIXES`] order.
+pub fn fixes_for(ratings: &AuditRatings) -> Vec<CategoryCode> {
+    FIXES
+        .iter()
+        .filter(|(p, _)| ratings.get(*p).get() == 0)
+        .map(|(_, c)| {
+            crate::category::lookup(c)
+                .expect("a catalogue category")
+                .code()
+        })
         .collect()
 }
 

@@ -719,3 +719,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_zero_for_lighting_or_the_walk_path_suggests_the_report_that_fixes_it() {
+    use ronda_core::safety::fixes_for;
+    let all_fine = AuditRatings::from_values([2; 9]).unwrap();
+    assert!(fixes_for(&all_fine).is_empty());
+    let dark = all_fine.with(Parameter::Penerangan, rate(0));
+    assert_eq!(fixes_for(&dark), ["pju-mati".parse().unwrap()]);
+    let dark_and_broken = dark.with(Parameter::JalurPejalanKaki, rate(0));
+    let codes: Vec<String> = fixes_for(&dark_and_broken)
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(codes, ["pju-mati", "trotoar-rusak"]);
+    // A 1 is poor, not broken: nothing to report.
+    assert!(fixes_for(&all_fine.with(Parameter::Penerangan, rate(1))).is_empty());
+    // Every suggested category is a problem report.
+    for (_, code) in ronda_core::safety::FIXES {
+        let c = ronda_core::category::lookup(code).unwrap();
+        assert!(c.applies_to(ronda_core::ReportKind::Laporan));
+    }
+}

@@ -93,6 +93,10 @@
  * - `field_queue({ lat, lon })` → `FieldStop[]`: reports to verify (new or reopened) in the
  *   person's home area, nearest first by walking distance. Errors `SIGNED_OUT`,
  *   `FIELD_AREA_REQUIRED` (an account with no single area of its own).
+ * - `audit_form()` → `AuditParameter[]`: the safety audit's nine parameters in order, with
+ *   what each level 0–3 means in both languages. `create_report` takes their `ratings` (nine
+ *   numbers in this order) for an `audit`, and answers with the report categories its zeros
+ *   suggest (`suggested`).
  * - `patrol()` → `Patrol`: today in Jakarta, the RT or RW the person checks in for (if they
  *   head one) and whether they have, and the RTs and RWs of the area they serve that checked in
  *   "nihil" or reported today.
@@ -106,6 +110,7 @@ import type {
   ActionKind,
   AgencyInfo,
   AppState,
+  AuditParameter,
   CategoryInfo,
   CommandError,
   CreatedReport,
@@ -173,6 +178,8 @@ export const activate = (server: string, code: string): Promise<AppState> =>
 export const useWithoutAccount = (): Promise<AppState> => call('use_without_account');
 
 export const categories = (): Promise<CategoryInfo[]> => call('categories');
+
+export const auditForm = (): Promise<AuditParameter[]> => call('audit_form');
 
 export type ViewBox = { south: number; west: number; north: number; east: number };
 

@@ -8,7 +8,8 @@ export type Route =
   | { name: 'settings' }
   | { name: 'signIn' }
   | { name: 'kabar' }
-  | { name: 'field' };
+  | { name: 'field' }
+  | { name: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
@@ -29,6 +30,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'kabar' };
     case 'field':
       return { name: 'field' };
+    case 'audit':
+      return { name: 'audit' };
     default:
       return { name: 'map' };
   }
@@ -52,6 +55,8 @@ export function href(route: Route): string {
       return '#/kabar';
     case 'field':
       return '#/field';
+    case 'audit':
+      return '#/audit';
   }
 }
 

@@ -57,6 +57,7 @@ export function ReportFlow() {
       source: place.source,
       capturedAt: place.capturedAt,
       description: draftDescription(description),
+      ratings: null,
     };
     setSaving(true);
     setError(null);

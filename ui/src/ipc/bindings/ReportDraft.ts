@@ -5,4 +5,4 @@ import type { ReportKind } from "./ReportKind";
 /**
  * A new report as the UI's report flow made it.
  */
-export type ReportDraft = { kind: ReportKind, category: string, lat: number, lon: number, accuracyM: number | null, source: LocationSource, capturedAt: number, description: string | null, };
+export type ReportDraft = { kind: ReportKind, category: string, lat: number, lon: number, accuracyM: number | null, source: LocationSource, capturedAt: number, description: string | null, ratings: Array<number> | null, };

@@ -3,6 +3,7 @@ export type { AccountState } from "./AccountState";
 export type { ActionKind } from "./ActionKind";
 export type { AgencyInfo } from "./AgencyInfo";
 export type { AppState } from "./AppState";
+export type { AuditParameter } from "./AuditParameter";
 export type { BeforeAfter } from "./BeforeAfter";
 export type { CategoryInfo } from "./CategoryInfo";
 export type { CommandError } from "./CommandError";

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { Icon } from '../../components/Icon';
 import type { CategoryInfo, ReportKind } from '../../ipc/bindings';
 import { useI18n, type MessageKey } from '../../i18n';
+import { href } from '../../logic/route';
 import { kindName, REPORT_KINDS } from '../../logic/words';
 
 const KIND_HINTS: Record<ReportKind, MessageKey> = {
@@ -89,7 +90,13 @@ export function StepWhat({
           ))}
         </fieldset>
       )}
-      <div class="category-grid">
+      {kind === 'audit' && (
+        <a class="btn primary" href={href({ name: 'audit' })} data-testid="start-audit">
+          <Icon name="audit" />
+          {t('audit.start')}
+        </a>
+      )}
+      <div class="category-grid" hidden={kind === 'audit'}>
         {categories
           .filter((c) => c.kinds.includes(kind))
           .map((c) => (
