@@ -3,7 +3,7 @@
 
 use tauri::State;
 
-use ronda_core::patrol::{day_in_jakarta, patrol_area, watched_areas};
+use ronda_core::patrol::{day_in_jakarta, day_view_area, patrol_area};
 use ronda_core::{AreaCode, Timestamp};
 
 use crate::commands::gps_fix;
@@ -48,8 +48,7 @@ fn patrol_of(state: &AppData) -> Answer<Patrol> {
         Some(a) => store.checked_in(a, today).map_err(|e| state.fail(e))?,
         None => false,
     };
-    // The widest area the person serves: a lurah's kelurahan rather than an RT they also head.
-    let area = watched_areas(&roles).into_iter().min_by_key(|a| a.level());
+    let area = day_view_area(&roles);
     let areas = match &area {
         Some(a) => store
             .patrol_day(a, today)

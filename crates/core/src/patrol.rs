@@ -54,23 +54,24 @@ pub fn day_in_jakarta(at: Timestamp) -> NaiveDate {
     at.in_wib().date_naive()
 }
 
+/// The RTs and RWs `assignments` make their holder head of.
+fn headed(assignments: &[RoleAssignment]) -> impl Iterator<Item = AreaCode> + '_ {
+    assignments.iter().filter_map(|a| match a {
+        RoleAssignment::KetuaRt { rt } => Some(AreaCode::Rt(*rt)),
+        RoleAssignment::KetuaRw { rw } => Some(AreaCode::Rw(*rw)),
+        _ => None,
+    })
+}
+
 /// Whether `assignments` make their holder the head of `area`, the one who checks in for it.
 pub fn heads(assignments: &[RoleAssignment], area: &AreaCode) -> bool {
-    assignments.iter().any(|a| match a {
-        RoleAssignment::KetuaRt { rt } => *area == AreaCode::Rt(*rt),
-        RoleAssignment::KetuaRw { rw } => *area == AreaCode::Rw(*rw),
-        _ => false,
-    })
+    headed(assignments).any(|a| a == *area)
 }
 
 /// The RT or RW `assignments` make their holder head of, the one a check-in is for; `None` for
 /// someone who heads none, or more than one (they choose).
 pub fn patrol_area(assignments: &[RoleAssignment]) -> Option<AreaCode> {
-    let mut heads = assignments.iter().filter_map(|a| match a {
-        RoleAssignment::KetuaRt { rt } => Some(AreaCode::Rt(*rt)),
-        RoleAssignment::KetuaRw { rw } => Some(AreaCode::Rw(*rw)),
-        _ => None,
-    });
+    let mut heads = headed(assignments);
     let first = heads.next()?;
     heads.next().is_none().then_some(first)
 }
@@ -117,4 +118,12 @@ pub fn watched_areas(assignments: &[RoleAssignment]) -> Vec<AreaCode> {
             RoleAssignment::Warga | RoleAssignment::PetugasSkpd(_) => None,
         })
         .collect()
+}
+
+/// The area whose patrol day a person looks at: the widest they serve (a lurah's kelurahan
+/// rather than an RT they also head); `None` for someone who serves none.
+pub fn day_view_area(assignments: &[RoleAssignment]) -> Option<AreaCode> {
+    watched_areas(assignments)
+        .into_iter()
+        .min_by_key(|a| a.level())
 }

@@ -529,6 +529,28 @@ pub struct RawanFlag {
     pub made_at: Timestamp,
 }
 
+/// What the public layer counts of stored reports: the rated audits, and the flags still
+/// standing (a refused flag or one merged into another counts nowhere).
+pub fn public_inputs(reports: &[crate::sync::ServerReport]) -> (Vec<Audit>, Vec<RawanFlag>) {
+    use crate::report::{ReportKind, ReportStatus};
+    let standing = reports
+        .iter()
+        .filter(|r| !matches!(r.status, ReportStatus::Ditolak | ReportStatus::Duplikat));
+    let mut audits = Vec::new();
+    let mut flags = Vec::new();
+    for r in standing {
+        match r.report.kind() {
+            ReportKind::Audit => audits.extend(Audit::of_report(&r.report)),
+            ReportKind::Rawan => flags.push(RawanFlag {
+                at: r.report.location().coord,
+                made_at: r.report.created_at(),
+            }),
+            ReportKind::Laporan => {}
+        }
+    }
+    (audits, flags)
+}
+
 /// What anyone may see of one H3 cell in one day part. A cell appears only when it has
 /// [`MIN_AUDITS`] audits or [`MIN_FLAGS`] flags; it never carries a point or a person.
 #[derive(Debug, Clone, Copy, PartialEq)]

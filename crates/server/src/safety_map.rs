@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use ronda_core::audit::{Audit, Parameter};
-use ronda_core::safety::{self, PublicCell, RawanFlag};
-use ronda_core::{ReportKind, ReportStatus, Timestamp};
+use ronda_core::audit::Parameter;
+use ronda_core::safety::{self, PublicCell};
+use ronda_core::{ReportKind, Timestamp};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{AppState, CallerLang};
@@ -128,7 +128,7 @@ pub async fn build<S: Storage>(storage: &S, now: Timestamp) -> Result<HashMap<Le
     let reports = storage
         .read(|tx| tx.reports_of_kinds(&[ReportKind::Audit, ReportKind::Rawan]))
         .await?;
-    let (audits, flags) = tokio::task::spawn_blocking(move || inputs(&reports))
+    let (audits, flags) = tokio::task::spawn_blocking(move || safety::public_inputs(&reports))
         .await
         .expect("splitting reports does not panic");
     tokio::task::spawn_blocking(move || {
@@ -142,26 +142,6 @@ pub async fn build<S: Storage>(storage: &S, now: Timestamp) -> Result<HashMap<Le
     })
     .await
     .map_err(|e| crate::storage::StorageError::Unavailable(e.to_string()))
-}
-
-/// The rated audits, and the flags still standing (not refused, not merged into another).
-fn inputs(reports: &[ronda_core::sync::ServerReport]) -> (Vec<Audit>, Vec<RawanFlag>) {
-    let mut audits = Vec::new();
-    let mut flags = Vec::new();
-    for r in reports {
-        if matches!(r.status, ReportStatus::Ditolak | ReportStatus::Duplikat) {
-            continue;
-        }
-        match r.report.kind() {
-            ReportKind::Audit => audits.extend(Audit::of_report(&r.report)),
-            ReportKind::Rawan => flags.push(RawanFlag {
-                at: r.report.location().coord,
-                made_at: r.report.created_at(),
-            }),
-            ReportKind::Laporan => {}
-        }
-    }
-    (audits, flags)
 }
 
 fn round(x: f64, places: i32) -> f64 {

@@ -51,10 +51,8 @@ pub fn day(ctx: &Ctx, day: Option<chrono::NaiveDate>, area: Option<String>) -> R
                 .session()
                 .map_err(Failure::store)?
                 .ok_or_else(|| Failure::store(StoreError::SignedOut))?;
-            match ronda_core::patrol::watched_areas(&session.roles)[..] {
-                [one] => one,
-                _ => return Err(Failure::input(NoArea)),
-            }
+            ronda_core::patrol::day_view_area(&session.roles)
+                .ok_or_else(|| Failure::input(NoArea))?
         }
     };
     let day = day.unwrap_or_else(|| day_in_jakarta(Timestamp::now()));

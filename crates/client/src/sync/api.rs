@@ -112,17 +112,7 @@ impl Api {
         if status.is_success() {
             return response.json().await.map_err(SyncError::offline);
         }
-        let body: Option<ErrorBody> = response.json().await.ok();
-        let (code, message) = body
-            .map(|b| (b.code, b.message))
-            .unwrap_or_else(|| ("HTTP_ERROR".into(), status.to_string()));
-        Err(match status {
-            StatusCode::UNAUTHORIZED | StatusCode::LOCKED => SyncError::Auth { code, message },
-            s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
-                SyncError::Server { code, message }
-            }
-            _ => SyncError::Refused { code, message },
-        })
+        Err(failure(response).await)
     }
 
     pub async fn activate(&self, code: &str, device_name: &str) -> Result<SignedIn, SyncError> {
@@ -172,14 +162,8 @@ impl Api {
             .send()
             .await
             .map_err(SyncError::offline)?;
-        let status = response.status();
-        if !status.is_success() {
-            let (code, message) = ("HTTP_ERROR".to_owned(), status.to_string());
-            return Err(if status.is_server_error() {
-                SyncError::Server { code, message }
-            } else {
-                SyncError::Refused { code, message }
-            });
+        if !response.status().is_success() {
+            return Err(failure(response).await);
         }
         let bytes = response.bytes().await.map_err(SyncError::offline)?;
         if Sha256Hex::from_digest(&Sha256::digest(&bytes).into()) != *name {
@@ -216,15 +200,24 @@ impl Api {
             let body = response.text().await.map_err(SyncError::offline)?;
             return Ok(Fetched::New { etag, body });
         }
-        let body: Option<ErrorBody> = response.json().await.ok();
-        let (code, message) = body
-            .map(|b| (b.code, b.message))
-            .unwrap_or_else(|| ("HTTP_ERROR".into(), status.to_string()));
-        Err(if status.is_server_error() {
+        Err(failure(response).await)
+    }
+}
+
+/// What an unsuccessful answer means for the device: the server's own code and message when it
+/// sent them, sorted by whether trying again later can help.
+async fn failure(response: reqwest::Response) -> SyncError {
+    let status = response.status();
+    let body: Option<ErrorBody> = response.json().await.ok();
+    let (code, message) = body
+        .map(|b| (b.code, b.message))
+        .unwrap_or_else(|| ("HTTP_ERROR".into(), status.to_string()));
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::LOCKED => SyncError::Auth { code, message },
+        s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
             SyncError::Server { code, message }
-        } else {
-            SyncError::Refused { code, message }
-        })
+        }
+        _ => SyncError::Refused { code, message },
     }
 }
 
