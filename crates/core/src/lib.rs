@@ -24,6 +24,7 @@ pub mod place;
 pub mod report;
 pub mod role;
 pub mod safety;
+pub mod safety_layer;
 pub mod search;
 pub mod sla;
 pub mod sync;

@@ -45,6 +45,7 @@ use std::collections::BTreeMap;
 use h3o::{CellIndex, LatLng, Resolution};
 use serde::Serialize;
 
+use crate::area::{AreaCode, AreaLevel};
 use crate::audit::{Audit, AuditRatings, DayPart, Parameter};
 use crate::category::CategoryCode;
 use crate::location::Coordinate;
@@ -529,26 +530,111 @@ pub struct RawanFlag {
     pub made_at: Timestamp,
 }
 
-/// What the public layer counts of stored reports: the rated audits, and the flags still
-/// standing (a refused flag or one merged into another counts nowhere).
-pub fn public_inputs(reports: &[crate::sync::ServerReport]) -> (Vec<Audit>, Vec<RawanFlag>) {
+/// One stored report as the public layers count it.
+enum Input {
+    Audit(Audit),
+    Flag(RawanFlag),
+}
+
+/// The stored reports that count, with the area each is filed under: the rated audits, and the
+/// flags still standing (a refused flag or one merged into another counts nowhere).
+fn standing(
+    reports: &[crate::sync::ServerReport],
+) -> impl Iterator<Item = (Option<AreaCode>, Input)> + '_ {
     use crate::report::{ReportKind, ReportStatus};
-    let standing = reports
+    reports
         .iter()
-        .filter(|r| !matches!(r.status, ReportStatus::Ditolak | ReportStatus::Duplikat));
+        .filter(|r| !matches!(r.status, ReportStatus::Ditolak | ReportStatus::Duplikat))
+        .filter_map(|r| {
+            let input = match r.report.kind() {
+                ReportKind::Audit => Input::Audit(Audit::of_report(&r.report)?),
+                ReportKind::Rawan => Input::Flag(RawanFlag {
+                    at: r.report.location().coord,
+                    made_at: r.report.created_at(),
+                }),
+                ReportKind::Laporan => return None,
+            };
+            Some((r.report.area().copied(), input))
+        })
+}
+
+/// What the public cell layers count of stored reports: the rated audits and the standing
+/// flags.
+pub fn public_inputs(reports: &[crate::sync::ServerReport]) -> (Vec<Audit>, Vec<RawanFlag>) {
     let mut audits = Vec::new();
     let mut flags = Vec::new();
-    for r in standing {
-        match r.report.kind() {
-            ReportKind::Audit => audits.extend(Audit::of_report(&r.report)),
-            ReportKind::Rawan => flags.push(RawanFlag {
-                at: r.report.location().coord,
-                made_at: r.report.created_at(),
-            }),
-            ReportKind::Laporan => {}
+    for (_, input) in standing(reports) {
+        match input {
+            Input::Audit(a) => audits.push(a),
+            Input::Flag(f) => flags.push(f),
         }
     }
     (audits, flags)
+}
+
+/// What anyone may see of one RW or kelurahan in one day part: the same rules as a cell's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublicArea {
+    pub area: AreaCode,
+    pub day_part: DayPart,
+    /// The audits' summary, when there are at least [`MIN_AUDITS`].
+    pub audits: Option<Summary>,
+    /// The number of flags, when there are at least [`MIN_FLAGS`] (kelurahan only: an RW is
+    /// small enough for a handful of flags to point at a few houses).
+    pub flags: Option<u32>,
+}
+
+/// The public safety aggregates per area at `level` ([`AreaLevel::Rw`] or
+/// [`AreaLevel::Kelurahan`]), from stored reports filed at that level or below; a report filed
+/// above it counts in none. Every group under its minimum withheld; sorted by area, then day
+/// part.
+pub fn public_areas(
+    reports: &[crate::sync::ServerReport],
+    level: AreaLevel,
+    as_of: Timestamp,
+) -> Vec<PublicArea> {
+    let at_level = |area: Option<AreaCode>| area?.ancestry().find(|a| a.level() == level);
+    let mut audits = Vec::new();
+    let mut flag_counts: BTreeMap<(AreaCode, DayPart), u32> = BTreeMap::new();
+    for (area, input) in standing(reports) {
+        let Some(key) = at_level(area) else { continue };
+        match input {
+            Input::Audit(a) => audits.push((key, a)),
+            Input::Flag(f) => {
+                *flag_counts
+                    .entry((key, DayPart::of(f.made_at)))
+                    .or_default() += 1
+            }
+        }
+    }
+    let refs: Vec<(AreaCode, &Audit)> = audits.iter().map(|(k, a)| (*k, a)).collect();
+    let mut areas: BTreeMap<(AreaCode, DayPart), PublicArea> = aggregate_by(&refs, as_of)
+        .into_iter()
+        .filter(|(_, s)| s.shown())
+        .map(|((area, day_part), s)| {
+            let shown = PublicArea {
+                area,
+                day_part,
+                audits: Some(s),
+                flags: None,
+            };
+            ((area, day_part), shown)
+        })
+        .collect();
+    if level == AreaLevel::Kelurahan {
+        for ((area, day_part), n) in flag_counts.into_iter().filter(|(_, n)| *n >= MIN_FLAGS) {
+            areas
+                .entry((area, day_part))
+                .or_insert(PublicArea {
+                    area,
+                    day_part,
+                    audits: None,
+                    flags: None,
+                })
+                .flags = Some(n);
+        }
+    }
+    areas.into_values().collect()
 }
 
 /// What anyone may see of one H3 cell in one day part. A cell appears only when it has

@@ -741,3 +741,132 @@ fn a_zero_for_lighting_or_the_walk_path_suggests_the_report_that_fixes_it() {
         assert!(c.applies_to(ronda_core::ReportKind::Laporan));
     }
 }
+
+/// A stored report for the area tests: an audit (rated or not) or a flag, filed under `area`,
+/// standing or refused.
+fn stored(
+    kind: ronda_core::ReportKind,
+    area: Option<ronda_core::AreaCode>,
+    made_at: Timestamp,
+    ratings: AuditRatings,
+    rated: bool,
+    refused: bool,
+) -> ronda_core::sync::ServerReport {
+    use ronda_core::hlc::{Hlc, Stamp};
+    use ronda_core::{Accuracy, Location, LocationSource, NewReport, OpId, ReportKind, UserId};
+    let category = match kind {
+        ReportKind::Audit => "audit-keamanan",
+        _ => "lokasi-sepi-gelap",
+    };
+    let location = Location {
+        coord: Coordinate::new(-6.2, 106.83).unwrap(),
+        accuracy_m: Accuracy::metres(5.0).unwrap(),
+        source: LocationSource::Gps,
+        captured_at: made_at,
+    };
+    let mut report = NewReport::with_id(ReportId::new(), kind, category, location, made_at)
+        .unwrap()
+        .in_area(area);
+    if rated && kind == ReportKind::Audit {
+        report = report.rate(ratings).unwrap();
+    }
+    let stamp = Stamp {
+        hlc: Hlc {
+            ms: made_at.millis(),
+            n: 0,
+        },
+        op: OpId::new(),
+    };
+    let mut r = ronda_core::sync::ServerReport::create(report, UserId::new(), stamp, made_at);
+    if refused {
+        r.status = ronda_core::ReportStatus::Ditolak;
+    }
+    r
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Per RW and per kelurahan: the same audits and flags as a brute-force count by the area
+    /// each is filed under, refused and unrated ones left out, every group under its minimum
+    /// withheld, and flag counts only per kelurahan.
+    #[test]
+    fn public_areas_match_a_brute_force_count_and_withhold_small_groups(
+        items in prop::collection::vec(
+            (0usize..6, any::<bool>(), 0..YEAR_MS, ratings(), prop::bool::weighted(0.9), prop::bool::weighted(0.1)),
+            0..120,
+        ),
+    ) {
+        use ronda_core::safety::{MIN_FLAGS, public_areas};
+        use ronda_core::{AreaCode, AreaLevel, ReportKind};
+        let filed: [Option<AreaCode>; 6] = [
+            Some("31.71.06.1001/RW 001/RT 001".parse().unwrap()),
+            Some("31.71.06.1001/RW 001/RT 002".parse().unwrap()),
+            Some("31.71.06.1001/RW 002".parse().unwrap()),
+            Some("31.71.06.1002".parse().unwrap()),
+            Some("31.71.06".parse().unwrap()),
+            None,
+        ];
+        let as_of = mid_year();
+        let reports: Vec<_> = items
+            .iter()
+            .map(|&(a, is_audit, ms, r, rated, refused)| {
+                let kind = if is_audit { ReportKind::Audit } else { ReportKind::Rawan };
+                stored(kind, filed[a], at(new_year().millis() + ms), r, rated, refused)
+            })
+            .collect();
+        for level in [AreaLevel::Rw, AreaLevel::Kelurahan] {
+            let got = public_areas(&reports, level, as_of);
+            let mut audits: HashMap<(AreaCode, DayPart), Vec<Audit>> = HashMap::new();
+            let mut flags: HashMap<(AreaCode, DayPart), u32> = HashMap::new();
+            for (&(a, is_audit, ms, r, rated, refused), report) in items.iter().zip(&reports) {
+                let Some(key) = filed[a].and_then(|c| c.ancestry().find(|x| x.level() == level)) else {
+                    continue;
+                };
+                let made_at = at(new_year().millis() + ms);
+                let part = naive_day_part(made_at);
+                if refused {
+                    continue;
+                }
+                if is_audit && rated {
+                    audits.entry((key, part)).or_default().push(Audit {
+                        id: report.report.id(),
+                        at: report.report.location().coord,
+                        made_at,
+                        ratings: r,
+                    });
+                } else if !is_audit {
+                    *flags.entry((key, part)).or_default() += 1;
+                }
+            }
+            for g in &got {
+                prop_assert_eq!(g.area.level(), level);
+                let want = audits.get(&(g.area, g.day_part));
+                match (&g.audits, want) {
+                    (Some(s), Some(w)) => {
+                        prop_assert!(w.len() as u32 >= MIN_AUDITS);
+                        let refs: Vec<&Audit> = w.iter().collect();
+                        assert_summaries_close(s, &brute_summary(&refs, as_of), "public_areas");
+                    }
+                    (None, w) => prop_assert!(w.is_none_or(|w| (w.len() as u32) < MIN_AUDITS)),
+                    (Some(_), None) => prop_assert!(false, "a summary from nowhere"),
+                }
+                let n = flags.get(&(g.area, g.day_part)).copied().unwrap_or(0);
+                if level == AreaLevel::Kelurahan && n >= MIN_FLAGS {
+                    prop_assert_eq!(g.flags, Some(n));
+                } else {
+                    prop_assert_eq!(g.flags, None);
+                }
+                prop_assert!(g.audits.is_some() || g.flags.is_some(), "an empty area");
+            }
+            for (&(area, part), w) in audits.iter().filter(|(_, w)| w.len() as u32 >= MIN_AUDITS) {
+                prop_assert!(got.iter().any(|g| g.area == area && g.day_part == part && g.audits.is_some_and(|s| s.n as usize == w.len())));
+            }
+            if level == AreaLevel::Kelurahan {
+                for (&(area, part), &n) in flags.iter().filter(|(_, n)| **n >= MIN_FLAGS) {
+                    prop_assert!(got.iter().any(|g| g.area == area && g.day_part == part && g.flags == Some(n)));
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! `GET /v1/safety`: how safe places feel, for anyone, as GeoJSON H3 cells — the audits'
-//! summaries and the number of unsafe-place flags, each withheld under its minimum
-//! (`ronda_core::safety::public_layer`). No point and no person ever leaves here. The layers
+//! `GET /v1/safety`: how safe places feel, for anyone, as GeoJSON H3 cells or areas (RW,
+//! kelurahan) — the audits' summaries and the number of unsafe-place flags, each withheld under
+//! its minimum (`ronda_core::safety::{public_layer, public_areas}`; the format is
+//! `ronda_core::safety_layer`). No point and no person ever leaves here. The layers
 //! are built from the stored audits and flags once per change (and at least hourly, as audits
 //! age), gzip-compressed once, and served from memory with an ETag.
 
@@ -13,12 +14,11 @@ use std::io::Write;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use ronda_core::audit::Parameter;
-use ronda_core::safety::{self, PublicCell};
-use ronda_core::{ReportKind, Timestamp};
+use ronda_core::safety;
+use ronda_core::safety_layer;
+use ronda_core::{AreaLevel, ReportKind, Timestamp};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{AppState, CallerLang};
@@ -29,22 +29,35 @@ const REBUILD_AFTER_MS: i64 = 60 * 60 * 1000;
 /// A device or a cache may keep a layer this long.
 const MAX_AGE_SECS: u32 = 5 * 60;
 
-/// The two map levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The layers: two map levels of H3 cells and two of administrative areas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
     /// H3 resolution 10, about 65 m across: audits only.
     Street,
     /// H3 resolution 8, about 460 m across: audits and flag counts.
     Neighbourhood,
+    /// Per RW: audits only.
+    Rw,
+    /// Per kelurahan: audits and flag counts.
+    Kelurahan,
 }
 
 impl Level {
-    fn resolution(self) -> h3o::Resolution {
-        match self {
-            Level::Street => safety::STREET_RES,
-            Level::Neighbourhood => safety::NEIGHBOURHOOD_RES,
-        }
+    pub const ALL: [Level; 4] = [
+        Level::Street,
+        Level::Neighbourhood,
+        Level::Rw,
+        Level::Kelurahan,
+    ];
+
+    fn parse(code: Option<&str>) -> Option<Level> {
+        Some(match code {
+            None | Some("neighbourhood") => Level::Neighbourhood,
+            Some("street") => Level::Street,
+            Some("rw") => Level::Rw,
+            Some("kelurahan") => Level::Kelurahan,
+            Some(_) => return None,
+        })
     }
 }
 
@@ -128,15 +141,34 @@ pub async fn build<S: Storage>(storage: &S, now: Timestamp) -> Result<HashMap<Le
     let reports = storage
         .read(|tx| tx.reports_of_kinds(&[ReportKind::Audit, ReportKind::Rawan]))
         .await?;
-    let (audits, flags) = tokio::task::spawn_blocking(move || safety::public_inputs(&reports))
-        .await
-        .expect("splitting reports does not panic");
     tokio::task::spawn_blocking(move || {
-        [Level::Street, Level::Neighbourhood]
+        let (audits, flags) = safety::public_inputs(&reports);
+        // How well the eight explain rasa aman, over every audit: published beside the map.
+        let ratings: Vec<_> = audits.iter().map(|a| a.ratings).collect();
+        let fit = safety::explained(&ratings);
+        Level::ALL
             .into_iter()
             .map(|level| {
-                let cells = safety::public_layer(&audits, &flags, level.resolution(), now);
-                (level, Layer::new(feature_collection(&cells)))
+                let geojson = match level {
+                    Level::Street | Level::Neighbourhood => {
+                        let res = if level == Level::Street {
+                            safety::STREET_RES
+                        } else {
+                            safety::NEIGHBOURHOOD_RES
+                        };
+                        let cells = safety::public_layer(&audits, &flags, res, now);
+                        safety_layer::cells_to_geojson(&cells, fit)
+                    }
+                    Level::Rw | Level::Kelurahan => {
+                        let area = if level == Level::Rw {
+                            AreaLevel::Rw
+                        } else {
+                            AreaLevel::Kelurahan
+                        };
+                        safety_layer::areas_to_geojson(&safety::public_areas(&reports, area, now))
+                    }
+                };
+                (level, Layer::new(geojson))
             })
             .collect()
     })
@@ -144,58 +176,9 @@ pub async fn build<S: Storage>(storage: &S, now: Timestamp) -> Result<HashMap<Le
     .map_err(|e| crate::storage::StorageError::Unavailable(e.to_string()))
 }
 
-fn round(x: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (x * k).round() / k
-}
-
-fn feature_collection(cells: &[PublicCell]) -> String {
-    let features: Vec<Value> = cells.iter().map(feature).collect();
-    json!({ "type": "FeatureCollection", "features": features }).to_string()
-}
-
-fn feature(c: &PublicCell) -> Value {
-    let mut ring: Vec<Value> =
-        c.h3.boundary()
-            .iter()
-            .map(|p| json!([round(p.lng(), 5), round(p.lat(), 5)]))
-            .collect();
-    if let Some(first) = ring.first().cloned() {
-        ring.push(first);
-    }
-    let mut props = Map::new();
-    props.insert("h3".into(), json!(c.h3.to_string()));
-    props.insert("day_part".into(), json!(c.day_part.code()));
-    if let Some(a) = &c.audits {
-        let parameters: Map<String, Value> = Parameter::ALL
-            .iter()
-            .map(|p| (p.code().to_owned(), json!(round(a.mean(*p), 2))))
-            .collect();
-        props.insert("audits".into(), json!(a.n));
-        props.insert("score".into(), json!(round(a.score, 1)));
-        props.insert("parameters".into(), Value::Object(parameters));
-        props.insert(
-            "newest".into(),
-            json!(a.newest.in_wib().date_naive().to_string()),
-        );
-        props.insert(
-            "oldest".into(),
-            json!(a.oldest.in_wib().date_naive().to_string()),
-        );
-    }
-    if let Some(n) = c.flags {
-        props.insert("rawan".into(), json!(n));
-    }
-    json!({
-        "type": "Feature",
-        "properties": props,
-        "geometry": { "type": "Polygon", "coordinates": [ring] },
-    })
-}
-
-/// The public safety layer: `level=neighbourhood` (default) or `street`.
+/// The public safety layer: `level=neighbourhood` (default), `street`, `rw` or `kelurahan`.
 #[utoipa::path(get, path = "/v1/safety",
-    params(("level" = Option<String>, Query, description = "neighbourhood (H3 res 8, with flag counts) or street (H3 res 10)")),
+    params(("level" = Option<String>, Query, description = "neighbourhood (H3 res 8, with flag counts), street (H3 res 10), rw, or kelurahan (with flag counts); areas come without geometry, to join with /v1/areas by code")),
     responses((status = 200, content_type = "application/geo+json", body = Object),
         (status = 304, description = "If-None-Match named the current version"),
         (status = 400, body = ErrorBody)))]
@@ -205,18 +188,14 @@ pub async fn safety_layer<S: Storage>(
     Query(q): Query<SafetyQuery>,
     headers: HeaderMap,
 ) -> std::result::Result<Response, ApiError> {
-    let level = match q.level.as_deref() {
-        None | Some("neighbourhood") => Level::Neighbourhood,
-        Some("street") => Level::Street,
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "SAFETY_LEVEL_INVALID",
-                lang,
-                "level harus neighbourhood atau street",
-                "level must be neighbourhood or street",
-            ));
-        }
+    let Some(level) = Level::parse(q.level.as_deref()) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "SAFETY_LEVEL_INVALID",
+            lang,
+            "level harus neighbourhood, street, rw, atau kelurahan",
+            "level must be neighbourhood, street, rw or kelurahan",
+        ));
     };
     let layers = app
         .safety

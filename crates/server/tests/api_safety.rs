@@ -282,3 +282,165 @@ async fn a_busy_city_rebuilds_the_layer_at_most_once_a_minute() {
         "served as built"
     );
 }
+
+#[tokio::test]
+async fn per_rw_and_per_kelurahan_the_same_minimums_hold_and_no_point_leaves() {
+    let server = TestServer::start_with(ronda_server::config::Limits {
+        safety_layer_refresh_secs: 0,
+        ..limits()
+    })
+    .await;
+    let filed = |r: NewReport, area: &str| r.in_area(Some(area.parse().unwrap()));
+    let mut reports = vec![
+        // RW 001 of Gambir: three by day, three by night.
+        filed(
+            audit(-6.1754, 106.8272, false, [1; 9]),
+            "31.71.01.1001/RW 001/RT 001",
+        ),
+        filed(
+            audit(-6.1755, 106.8273, false, [2; 9]),
+            "31.71.01.1001/RW 001/RT 002",
+        ),
+        filed(
+            audit(-6.1756, 106.8274, false, [3; 9]),
+            "31.71.01.1001/RW 001",
+        ),
+        filed(
+            audit(-6.1754, 106.8272, true, [0; 9]),
+            "31.71.01.1001/RW 001/RT 001",
+        ),
+        filed(
+            audit(-6.1755, 106.8273, true, [1; 9]),
+            "31.71.01.1001/RW 001/RT 003",
+        ),
+        filed(
+            audit(-6.1756, 106.8274, true, [0; 9]),
+            "31.71.01.1001/RW 001/RT 001",
+        ),
+        // RW 002 of the same kelurahan: two by day, too few for the RW, enough with RW 001's.
+        filed(
+            audit(-6.1760, 106.8280, false, [3; 9]),
+            "31.71.01.1001/RW 002/RT 001",
+        ),
+        filed(
+            audit(-6.1761, 106.8281, false, [3; 9]),
+            "31.71.01.1001/RW 002/RT 004",
+        ),
+    ];
+    // Five flags in Gambir (by day), four in Kebon Kelapa.
+    reports.extend((0..5).map(|i| {
+        filed(
+            flag(-6.1770 + i as f64 * 0.0001, 106.8200),
+            "31.71.01.1001/RW 004/RT 001",
+        )
+    }));
+    reports.extend((0..4).map(|i| {
+        filed(
+            flag(-6.1700 + i as f64 * 0.0001, 106.8300),
+            "31.71.01.1006/RW 001/RT 001",
+        )
+    }));
+    for (i, r) in reports.iter().enumerate() {
+        let who = server.person(&format!("Warga {i}"), WARGA).await;
+        assert_eq!(
+            server.push_one(&who, create_op(r)).await,
+            OpResult::Accepted,
+            "{i}"
+        );
+    }
+
+    let groups = |reply: &Reply| -> Vec<(String, String, Option<u64>, Option<u64>)> {
+        reply.body["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                assert!(f["geometry"].is_null(), "areas carry no geometry");
+                let p = &f["properties"];
+                (
+                    p["area"].as_str().unwrap().to_owned(),
+                    p["day_part"].as_str().unwrap().to_owned(),
+                    p.get("audits").and_then(Value::as_u64),
+                    p.get("rawan").and_then(Value::as_u64),
+                )
+            })
+            .collect()
+    };
+    let rw = layer(&server, "rw").await;
+    assert_eq!(rw.status, StatusCode::OK);
+    assert_eq!(
+        groups(&rw),
+        [
+            ("31.71.01.1001/RW 001".into(), "siang".into(), Some(3), None),
+            ("31.71.01.1001/RW 001".into(), "malam".into(), Some(3), None),
+        ],
+        "RW 002's two audits are withheld, and no RW shows flags"
+    );
+    let kelurahan = layer(&server, "kelurahan").await;
+    assert_eq!(
+        groups(&kelurahan),
+        [
+            ("31.71.01.1001".into(), "siang".into(), Some(5), Some(5)),
+            ("31.71.01.1001".into(), "malam".into(), Some(3), None),
+        ],
+        "Kebon Kelapa's four flags are withheld"
+    );
+    let day = &kelurahan.body["features"][0]["properties"];
+    // The weighted mean of 1, 2, 3, 3, 3 of the same age: 2.4 for every parameter.
+    assert!((day["parameters"]["penerangan"].as_f64().unwrap() - 2.4).abs() < 0.01);
+
+    // No point, no report, no person in either.
+    let mut seen = Vec::new();
+    numbers(&rw.body, &mut seen);
+    numbers(&kelurahan.body, &mut seen);
+    let raw = String::from_utf8(rw.raw.clone()).unwrap()
+        + &String::from_utf8(kelurahan.raw.clone()).unwrap();
+    for r in &reports {
+        let c = r.location().coord;
+        assert!(!seen.contains(&c.lat()) && !seen.contains(&c.lon()));
+        assert!(!raw.contains(&r.id().to_string()));
+    }
+}
+
+#[tokio::test]
+async fn the_layer_says_how_well_the_eight_explain_rasa_aman_once_there_are_ten_audits() {
+    let server = TestServer::start_with(ronda_server::config::Limits {
+        safety_layer_refresh_secs: 0,
+        ..limits()
+    })
+    .await;
+    let who = server.person("Pak RT", WARGA).await;
+    // Rasa aman (last) follows lighting (first), give or take one.
+    const AUDITS: [[u8; 9]; 12] = [
+        [2, 1, 3, 0, 0, 0, 2, 0, 2],
+        [0, 0, 3, 3, 0, 1, 0, 3, 0],
+        [0, 1, 0, 3, 0, 1, 0, 1, 0],
+        [3, 1, 0, 2, 1, 0, 1, 2, 2],
+        [0, 0, 1, 3, 3, 2, 3, 3, 0],
+        [2, 1, 1, 1, 0, 2, 3, 2, 3],
+        [2, 0, 0, 3, 1, 2, 1, 3, 3],
+        [0, 0, 2, 2, 2, 3, 3, 0, 0],
+        [2, 3, 0, 0, 2, 3, 2, 3, 2],
+        [0, 3, 2, 1, 0, 3, 0, 1, 0],
+        [1, 1, 3, 3, 3, 0, 1, 3, 2],
+        [2, 1, 3, 2, 3, 2, 3, 1, 2],
+    ];
+    let mut rated = Vec::new();
+    for (i, values) in AUDITS.into_iter().enumerate() {
+        rated.push(AuditRatings::from_values(values).unwrap());
+        let r = audit(-6.1754 + i as f64 * 0.01, 106.8272, false, values);
+        assert_eq!(
+            server.push_one(&who, create_op(&r)).await,
+            OpResult::Accepted
+        );
+        let fit = layer(&server, "neighbourhood").await.body["rasa_aman_explained"].clone();
+        if i < 9 {
+            assert!(fit.is_null(), "with {} audits: {fit}", i + 1);
+        }
+    }
+    let want = safety::explained(&rated).unwrap();
+    let fit = layer(&server, "neighbourhood").await.body["rasa_aman_explained"].clone();
+    assert_eq!(fit["n"], 12);
+    assert!((fit["r_squared"].as_f64().unwrap() - want.r_squared).abs() < 0.001);
+    assert!((fit["correlation"].as_f64().unwrap() - want.correlation).abs() < 0.001);
+}
