@@ -78,13 +78,13 @@ async fn a_device_files_offline_and_counts_with_the_servers_deadlines() {
     assert_eq!(area_of(&rt, &before).await, RT7);
     let synced = rt.ok(&["sync"]).await;
     assert_eq!(
-        synced["reference_updated"], 2,
-        "boundaries and deadlines: {synced}"
+        synced["reference_updated"], 3,
+        "boundaries, deadlines and the safety layer: {synced}"
     );
     assert_eq!(
         rt.ok(&["sync"]).await["reference_updated"],
         0,
-        "kept an hour"
+        "kept an hour (the safety layer five minutes), and nothing was sent"
     );
     lurah.ok(&["sync"]).await;
 
@@ -196,4 +196,34 @@ fn reference_data_that_does_not_read_is_refused_and_the_old_copy_stays() {
     let d = store.deadlines().unwrap();
     assert_eq!(d.policy.limits().verify_days, 2);
     assert!(!d.holidays.is_working_day("2026-12-25".parse().unwrap()));
+
+    // A safety layer with a cell that is not an H3 cell, or a score out of range, is refused.
+    assert_eq!(store.safety_layer().unwrap(), None);
+    let good = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+        "properties":{"h3":"88618c4e6dfffff","day_part":"malam","rawan":6}}]}"#;
+    store
+        .save_reference(Reference::Safety, Some("\"s1\""), good)
+        .unwrap();
+    for bad in [
+        "[]",
+        r#"{"features":[{"properties":{"h3":"not a cell","day_part":"malam"}}]}"#,
+        r#"{"features":[{"properties":{"h3":"88618c4e6dfffff","day_part":"malam","audits":3,"score":140}}]}"#,
+    ] {
+        let e = store
+            .save_reference(Reference::Safety, Some("\"s2\""), bad)
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{bad}: {e}");
+    }
+    let layer = store.safety_layer().unwrap().unwrap();
+    assert_eq!(layer.cells.len(), 1);
+    assert_eq!(layer.cells[0].rawan, Some(6));
+    assert_eq!(
+        store
+            .reference_held(Reference::Safety)
+            .unwrap()
+            .unwrap()
+            .etag
+            .as_deref(),
+        Some("\"s1\"")
+    );
 }

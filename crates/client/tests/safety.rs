@@ -1,6 +1,7 @@
 //! Safety audits from the command line, offline, to the public map: three people audit the same
 //! corner with no signal, sync, and the server's public layer shows the cell, with no point and
-//! no person in it.
+//! no person in it; the device that synced last holds that cell, and each device keeps its own
+//! audit's ratings and score.
 
 mod live;
 use live::{CliDevice as Device, LiveServer as Server};
@@ -104,4 +105,31 @@ async fn audits_made_offline_reach_the_public_map_as_a_cell() {
     for id in &ids {
         assert!(!body.contains(id.as_str()), "no report");
     }
+
+    // The last to sync sent the third audit, so it asked for the layer at once and holds the cell.
+    let store = ronda_client::Store::open(&people[2].db).unwrap();
+    let layer = store
+        .safety_layer()
+        .unwrap()
+        .expect("fetched after the sync");
+    assert_eq!(layer.cells.len(), 1);
+    let cell = &layer.cells[0];
+    assert_eq!(cell.h3.to_string(), p["h3"].as_str().unwrap());
+    let audits = cell.audits.as_ref().unwrap();
+    assert_eq!(audits.n, 3);
+    assert_eq!(audits.parameters[0], 1.0);
+    assert_eq!(cell.rawan, None);
+
+    // Each device keeps its audit's ratings, before and after the server answered.
+    let ratings =
+        ronda_core::audit::AuditRatings::from_values([1, 2, 2, 1, 0, 1, 2, 1, 1]).unwrap();
+    let id: ronda_core::ReportId = ids[2].parse().unwrap();
+    let mine = store.report(id).unwrap().unwrap();
+    assert_eq!(mine.ratings(), Some(&ratings));
+    let listed = store
+        .query(&ronda_client::store::ReportQuery::default())
+        .unwrap();
+    let row = listed.iter().find(|r| r.id == id).unwrap();
+    let score = row.score.expect("an audit's score");
+    assert!((score - ronda_core::safety::score(&ratings)).abs() < 1e-9);
 }

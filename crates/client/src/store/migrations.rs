@@ -13,6 +13,8 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0004_kabar.sql"),
     include_str!("migrations/0005_reference.sql"),
     include_str!("migrations/0006_patrols.sql"),
+    include_str!("migrations/0007_audit_ratings.sql"),
+    include_str!("migrations/0008_safety_layer.sql"),
 ];
 
 /// The schema version this build writes.

@@ -39,7 +39,7 @@ pub use mine::{Delivery, HistoryEntry, HistoryEvent, OwnReport};
 pub use outbox::{OutboxEntry, OutboxState, Rejection};
 pub use patrol::{AreaDay, NihilMark};
 pub use query::{Near, ReportQuery, ReportSummary};
-pub use reference::{Held, Reference};
+pub use reference::{Held, Reference, SafetyLayer};
 pub use ronda_core::sla::Deadlines;
 pub use sync_state::{Applied, PendingBlob, Session};
 

@@ -88,6 +88,9 @@ pub struct ReportSummary {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub photo_count: u32,
+    /// A safety audit's score, 0 to 100 ([`ronda_core::safety::score`]), when it has ratings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Metres from the `near` centre, when the query had one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
@@ -101,7 +104,7 @@ impl Store {
     fn query_unnamed(&self, q: &ReportQuery) -> Result<Vec<ReportSummary>, StoreError> {
         let mut sql = String::from(
             "SELECT r.id, r.kind, r.category, r.status, r.lat, r.lon, r.accuracy_m, r.location_source,
-                    r.location_at, r.description, r.area, r.created_at, r.updated_at,
+                    r.location_at, r.description, r.area, r.created_at, r.updated_at, r.ratings,
                     (SELECT count(*) FROM photo p WHERE p.report_seq = r.seq)",
         );
         let mut params: Vec<Value> = Vec::new();
@@ -174,7 +177,7 @@ impl Store {
 
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(params), |row| {
-            Ok((StoredReport::from_row(row, 0)?, row.get::<_, u32>(13)?))
+            Ok((StoredReport::from_row(row, 0)?, row.get::<_, u32>(14)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -231,6 +234,7 @@ fn summary(
         created_at: stored.created_at()?,
         updated_at: stored.updated_at()?,
         photo_count,
+        score: stored.ratings()?.as_ref().map(ronda_core::safety::score),
         distance_m,
         description: stored.description,
     })

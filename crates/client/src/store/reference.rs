@@ -1,13 +1,15 @@
 //! The server's public reference data as this device last fetched it: the kelurahan boundaries,
-//! with which a report is filed on the device before it is ever sent, and the deadlines Kabar
-//! counts with. Without them the device files a report under its maker's own area and counts
-//! with the city's default deadlines.
+//! with which a report is filed on the device before it is ever sent; the deadlines Kabar
+//! counts with; and the public safety layer the map shows. Without them the device files a
+//! report under its maker's own area, counts with the city's default deadlines, and shows no
+//! safety cells.
 
 use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
 
 use ronda_core::filing;
+use ronda_core::safety_layer::{self, LayerCell};
 use ronda_core::sla::Deadlines;
 use ronda_core::{KelurahanIndex, NewReport};
 
@@ -20,18 +22,39 @@ pub enum Reference {
     Areas,
     /// Working-day limits and holidays (`/v1/deadlines`).
     Deadlines,
+    /// The public safety layer, neighbourhood cells (`/v1/safety`).
+    Safety,
 }
 
 impl Reference {
-    pub const ALL: [Reference; 2] = [Reference::Areas, Reference::Deadlines];
+    pub const ALL: [Reference; 3] = [Reference::Areas, Reference::Deadlines, Reference::Safety];
 
     /// The key in the store and the path under the server's `/v1/`.
     pub fn name(self) -> &'static str {
         match self {
             Reference::Areas => "areas",
             Reference::Deadlines => "deadlines",
+            Reference::Safety => "safety",
         }
     }
+
+    /// How long a copy is taken as current before the server is asked again. Boundaries and
+    /// deadlines change rarely; the safety layer as audits arrive (the server keeps it for five
+    /// minutes too).
+    pub fn fresh_for_ms(self) -> i64 {
+        match self {
+            Reference::Areas | Reference::Deadlines => 60 * 60 * 1000,
+            Reference::Safety => 5 * 60 * 1000,
+        }
+    }
+}
+
+/// The public safety layer as the device holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafetyLayer {
+    pub cells: Vec<LayerCell>,
+    /// Device clock, ms since 1970: when it was last fetched or found current.
+    pub fetched_at: i64,
 }
 
 /// A copy the device holds.
@@ -85,6 +108,9 @@ impl Store {
             Reference::Deadlines => {
                 parse_deadlines(body)?;
             }
+            Reference::Safety => {
+                parse_safety(body)?;
+            }
         }
         self.conn.execute(
             "INSERT INTO reference (name, etag, body, fetched_at) VALUES (?1, ?2, ?3, ?4)
@@ -104,6 +130,20 @@ impl Store {
             Some(body) => parse_deadlines(&body),
             None => Ok(Deadlines::default()),
         }
+    }
+
+    /// The public safety layer as last fetched; `None` before the first fetch.
+    pub fn safety_layer(&self) -> Result<Option<SafetyLayer>, StoreError> {
+        let (Some(body), Some(held)) = (
+            self.reference_body(Reference::Safety)?,
+            self.reference_held(Reference::Safety)?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(SafetyLayer {
+            cells: parse_safety(&body)?,
+            fetched_at: held.fetched_at,
+        }))
     }
 
     /// The index over the boundaries the device holds, built on first use; `None` before any
@@ -140,6 +180,10 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+fn parse_safety(body: &str) -> Result<Vec<LayerCell>, StoreError> {
+    safety_layer::cells_from_geojson(body).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 fn parse_areas(body: &str) -> Result<KelurahanIndex, StoreError> {

@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
+use ronda_core::audit::AuditRatings;
 use ronda_core::search;
 use ronda_core::{
     Accuracy, AreaCode, Coordinate, Description, Hlc, Location, LocationSource, NewReport, Op,
@@ -87,8 +88,8 @@ pub(super) fn insert_row(tx: &Transaction<'_>, report: &NewReport) -> Result<i64
     let loc = report.location();
     tx.prepare_cached(
             "INSERT INTO report (id, kind, category, status, lat, lon, accuracy_m, location_source, location_at,
-                                 description, area, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                                 description, area, created_at, updated_at, ratings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
         )?
         .execute(params![
             report.id().to_string(),
@@ -103,6 +104,7 @@ pub(super) fn insert_row(tx: &Transaction<'_>, report: &NewReport) -> Result<i64
             report.description().map(Description::as_str),
             report.area().map(AreaCode::to_string),
             report.created_at().millis(),
+            ratings_json(report.ratings())?,
         ])?;
     let seq = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO report_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)")?
@@ -168,7 +170,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT seq, id, kind, category, status, lat, lon, accuracy_m, location_source, location_at,
-                        description, area, created_at, updated_at
+                        description, area, created_at, updated_at, ratings
                  FROM report WHERE id = ?1",
             )?
             .query_row([id.to_string()], |row| Ok((row.get::<_, i64>(0)?, StoredReport::from_row(row, 1)?)))
@@ -222,6 +224,14 @@ pub(super) fn unreadable(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unreadable(e.to_string())
 }
 
+/// The `ratings` column of a report: its audit ratings as JSON, or NULL.
+pub(super) fn ratings_json(ratings: Option<&AuditRatings>) -> Result<Option<String>, StoreError> {
+    ratings
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(unreadable)
+}
+
 /// A report row as stored, before it is checked back into domain types.
 #[derive(Debug)]
 pub(super) struct StoredReport {
@@ -238,10 +248,12 @@ pub(super) struct StoredReport {
     pub area: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub ratings: Option<String>,
 }
 
 impl StoredReport {
-    /// Reads the thirteen report columns starting at `first`, in table order from `id`.
+    /// Reads the fourteen report columns starting at `first`, in table order from `id` to
+    /// `updated_at`, then `ratings`.
     pub fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(first)?,
@@ -257,6 +269,7 @@ impl StoredReport {
             area: row.get(first + 10)?,
             created_at: row.get(first + 11)?,
             updated_at: row.get(first + 12)?,
+            ratings: row.get(first + 13)?,
         })
     }
 
@@ -295,6 +308,15 @@ impl StoredReport {
         Timestamp::from_millis(self.created_at).map_err(unreadable)
     }
 
+    /// A safety audit's ratings, when it has them.
+    pub fn ratings(&self) -> Result<Option<AuditRatings>, StoreError> {
+        self.ratings
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(unreadable)
+    }
+
     pub fn updated_at(&self) -> Result<Timestamp, StoreError> {
         Timestamp::from_millis(self.updated_at).map_err(unreadable)
     }
@@ -318,6 +340,9 @@ impl StoredReport {
         .describe(description)
         .in_area(self.area()?);
         draft.set_photos(photos).map_err(unreadable)?;
+        if let Some(ratings) = self.ratings()? {
+            draft = draft.rate(ratings).map_err(unreadable)?;
+        }
         Ok(Report::from_parts(
             draft,
             self.status()?,

@@ -591,7 +591,8 @@ pub(super) fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result
     })?;
     tx.prepare_cached(
         "UPDATE report SET category = ?2, lat = ?3, lon = ?4, accuracy_m = ?5, location_source = ?6, location_at = ?7,
-                description = ?8, updated_at = ?9, losers = ?10, status = ?11, area = ?12 WHERE seq = ?1",
+                description = ?8, updated_at = ?9, losers = ?10, status = ?11, area = ?12, ratings = ?13
+         WHERE seq = ?1",
     )?
     .execute(params![
         seq,
@@ -606,6 +607,7 @@ pub(super) fn write_fields(tx: &Transaction<'_>, state: &ServerReport) -> Result
         serde_json::to_string(&state.losers).map_err(unreadable)?,
         state.status.code(),
         r.area().map(|a| a.to_string()),
+        super::reports::ratings_json(r.ratings())?,
     ])?;
     tx.prepare_cached("UPDATE report_geo SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 WHERE seq = ?1")?
         .execute(params![seq, loc.coord.lat(), loc.coord.lon()])?;

@@ -17,8 +17,6 @@ const OPS_PER_PUSH: usize = 200;
 const MAX_ROUNDS: usize = 1_000;
 /// Most thumbnails fetched in one sync (about 20 KB each).
 const THUMBNAILS_PER_SYNC: usize = 40;
-/// How long boundaries and deadlines are taken as current before the server is asked again.
-const REFERENCE_REFRESH_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,7 +48,7 @@ pub struct SyncSummary {
     pub buckets_healed: usize,
     pub photos_uploaded: usize,
     pub photo_bytes_sent: u64,
-    /// Boundaries or deadlines fetched anew after the sync.
+    /// Boundaries, deadlines or the safety layer fetched anew after the sync.
     pub reference_updated: usize,
     /// Thumbnails of other people's photos fetched for before/after pairs.
     pub thumbnails_fetched: usize,
@@ -178,33 +176,54 @@ impl Syncer {
             other => other,
         }?;
         // Worth having, never worth failing a sync over: the next sync asks again.
-        summary.reference_updated = self.refresh_reference(store).await.unwrap_or(0);
+        // A sync that sent something may have changed the safety layer: ask at once (a 304 when
+        // it did not).
+        let sent = summary.ops_accepted > 0;
+        summary.reference_updated = self.refresh_reference(store, sent).await;
         Ok(summary)
     }
 
-    /// Fetches the boundaries and the deadlines when the device has none, or has not asked for
-    /// an hour; the server answers "not modified" to a device that holds the current version.
-    /// Returns how many changed.
-    pub async fn refresh_reference(&self, store: &mut Store) -> Result<usize, SyncError> {
+    /// Fetches each kind of reference data when the device has none or its copy is older than
+    /// [`Reference::fresh_for_ms`], and the safety layer whenever `sent` (this sync's ops may
+    /// have changed it); the server answers "not modified" to a device that holds the current
+    /// version. Returns how many changed.
+    pub async fn refresh_reference(&self, store: &mut Store, sent: bool) -> usize {
         let mut updated = 0;
         for which in Reference::ALL {
-            let held = store.reference_held(which)?;
-            if held
-                .as_ref()
-                .is_some_and(|h| store.device_now_ms() - h.fetched_at < REFERENCE_REFRESH_MS)
-            {
-                continue;
-            }
-            let etag = held.and_then(|h| h.etag);
-            match self.api.fetch(which.name(), etag.as_deref()).await? {
-                Fetched::NotModified => store.reference_current(which)?,
-                Fetched::New { etag, body } => {
-                    store.save_reference(which, etag.as_deref(), &body)?;
-                    updated += 1;
-                }
+            // Each on its own: boundaries a server does not have yet must not keep a device
+            // from the deadlines or the safety layer.
+            match self.refresh_one(store, which, sent).await {
+                Ok(changed) => updated += usize::from(changed),
+                Err(e) => tracing::warn!(reference = which.name(), error = %e, "not refreshed"),
             }
         }
-        Ok(updated)
+        updated
+    }
+
+    async fn refresh_one(
+        &self,
+        store: &mut Store,
+        which: Reference,
+        sent: bool,
+    ) -> Result<bool, SyncError> {
+        let held = store.reference_held(which)?;
+        let fresh = held
+            .as_ref()
+            .is_some_and(|h| store.device_now_ms() - h.fetched_at < which.fresh_for_ms());
+        if fresh && !(sent && which == Reference::Safety) {
+            return Ok(false);
+        }
+        let etag = held.and_then(|h| h.etag);
+        match self.api.fetch(which.name(), etag.as_deref()).await? {
+            Fetched::NotModified => {
+                store.reference_current(which)?;
+                Ok(false)
+            }
+            Fetched::New { etag, body } => {
+                store.save_reference(which, etag.as_deref(), &body)?;
+                Ok(true)
+            }
+        }
     }
 
     async fn sync_once(

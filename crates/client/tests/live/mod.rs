@@ -59,9 +59,10 @@ impl LiveServer {
             blobs_dir: data.join("blobs"),
             max_upload_bytes: 10 << 20,
         };
-        // Tests sync far more often than any phone.
+        // Tests sync far more often than any phone, and look at the safety layer at once.
         let limits = Limits {
             syncs_per_minute: 100_000,
+            safety_layer_refresh_secs: 0,
             ..Limits::default()
         };
         let state = AppState::with_lifecycle(storage.clone(), key.clone(), limits, lifecycle);
