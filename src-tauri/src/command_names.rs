@@ -28,4 +28,5 @@ pub const COMMANDS: &[&str] = &[
     "patrol",
     "check_in_nihil",
     "audit_form",
+    "safety_map",
 ];

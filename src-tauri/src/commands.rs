@@ -152,6 +152,7 @@ pub async fn reports_in_view(
             kind: r.kind.into(),
             status: r.status.into(),
             category: r.category.to_string(),
+            score: r.score,
         })
         .collect())
 }
@@ -436,6 +437,7 @@ pub async fn report_detail(state: State<'_, AppData>, id: String) -> Answer<Repo
         timeline,
         sync,
         rejection,
+        audit: report.ratings().map(crate::safety::audit_result),
     })
 }
 

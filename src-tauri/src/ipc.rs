@@ -344,6 +344,66 @@ pub struct ReportDetail {
     pub timeline: Vec<TimelineEntry>,
     pub sync: SyncState,
     pub rejection: Option<ErrorInfo>,
+    pub audit: Option<AuditResult>,
+}
+
+/// A safety audit's nine ratings and its score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct AuditResult {
+    pub score: f64,
+    // In the order of `audit_form`, rasa aman last.
+    pub ratings: Vec<ParameterValue>,
+}
+
+/// One audit parameter's value: an audit's rating (0–3), or a cell's weighted mean rating.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct ParameterValue {
+    pub code: String,
+    pub value: f64,
+}
+
+/// Day (06:00–18:00 WIB) or night: safety aggregates never mix the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum DayPart {
+    Siang,
+    Malam,
+}
+
+/// One H3 cell of the public safety layer in one day part, as the device last fetched it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct SafetyCell {
+    pub h3: String,
+    pub day_part: DayPart,
+    // The corners, [lat, lon].
+    pub ring: Vec<[f64; 2]>,
+    // Null when the cell has too few audits to show (it is here for its flags).
+    pub audits: Option<u32>,
+    pub score: Option<f64>,
+    // Nine weighted means 0–3 in the order of `audit_form`; empty without audits.
+    pub parameters: Vec<ParameterValue>,
+    // Dates (WIB) of the newest and the oldest audit.
+    pub newest: Option<String>,
+    pub oldest: Option<String>,
+    // Unsafe-place flags, when there are enough to show.
+    pub rawan: Option<u32>,
+}
+
+/// The public safety layer the device holds: neighbourhood cells, and when it was fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct SafetyMap {
+    pub cells: Vec<SafetyCell>,
+    #[ts(type = "number | null")]
+    pub fetched_at: Option<i64>,
 }
 
 /// A new report as the UI's report flow made it.
@@ -377,6 +437,8 @@ pub struct ReportPin {
     pub kind: ReportKind,
     pub status: ReportStatus,
     pub category: String,
+    // A safety audit's score 0–100; null for other reports and unrated audits.
+    pub score: Option<f64>,
 }
 
 /// How a sync round ended.

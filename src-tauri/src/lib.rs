@@ -15,6 +15,7 @@ mod commands;
 mod error;
 pub mod ipc;
 mod patrol;
+mod safety;
 mod settings;
 mod state;
 
@@ -59,6 +60,7 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         commands::audit_form,
         patrol::patrol,
         patrol::check_in_nihil,
+        safety::safety_map,
     ])
     .setup(|app| {
         let paths = app.path();

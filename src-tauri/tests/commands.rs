@@ -513,7 +513,11 @@ impl Server {
             let state = http::AppState::new(
                 storage.clone(),
                 ronda_server::auth::TokenKey::random(),
-                ronda_server::config::Limits::default(),
+                // The tests look at the safety layer right after each change.
+                ronda_server::config::Limits {
+                    safety_layer_refresh_secs: 0,
+                    ..Default::default()
+                },
             );
             let router = http::router(state, uploads);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1079,5 +1083,101 @@ fn an_audit_carries_its_nine_ratings_and_a_zero_suggests_the_report_that_fixes_i
         t.ok("app_state", json!({}))["pendingOps"],
         2,
         "the refused ones left nothing"
+    );
+}
+
+#[test]
+fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map() {
+    // Bound to a name: the folders must outlive the test.
+    let Neighbourhood {
+        root: _root,
+        server,
+        rt_code,
+        rt,
+        ..
+    } = Neighbourhood::new();
+    let empty = rt.ok("safety_map", json!({}));
+    assert_eq!(empty, json!({"cells": [], "fetchedAt": null}));
+
+    rt.ok("activate", json!({"server": server.url, "code": rt_code}));
+    let ratings = [
+        [1, 2, 2, 1, 0, 1, 2, 1, 1],
+        [2, 2, 3, 1, 1, 1, 2, 2, 2],
+        [0, 1, 2, 2, 0, 2, 1, 1, 1],
+    ];
+    let mut ids = Vec::new();
+    for (i, r) in ratings.iter().enumerate() {
+        let mut d = draft(MONAS.0 + i as f64 * 1e-5, MONAS.1, "audit-keamanan");
+        d["kind"] = json!("audit");
+        d["ratings"] = json!(r);
+        let created = rt.ok("create_report", json!({ "draft": d }));
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    // Offline, at once: the pin carries the audit's score, the detail its nine ratings.
+    let pins = rt.ok(
+        "reports_in_view",
+        json!({"south": -6.3, "west": 106.7, "north": -6.1, "east": 106.9, "limit": 100}),
+    );
+    let first = ronda_core::audit::AuditRatings::from_values(ratings[0]).unwrap();
+    let pin = pins
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == ids[0])
+        .unwrap();
+    let score = pin["score"].as_f64().unwrap();
+    assert!((score - ronda_core::safety::score(&first)).abs() < 1e-9);
+    let detail = rt.ok("report_detail", json!({ "id": ids[0] }));
+    assert_eq!(detail["audit"]["score"].as_f64().unwrap(), score);
+    let rated: Vec<(String, f64)> = detail["audit"]["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_owned(),
+                r["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rated.len(), 9);
+    assert_eq!(rated[0], ("penerangan".to_owned(), 1.0));
+    assert_eq!(rated[8], ("rasa_aman".to_owned(), 1.0));
+    let laporan = rt.create(MONAS.0, MONAS.1, "jalan-rusak");
+    let detail = rt.ok("report_detail", json!({ "id": laporan }));
+    assert_eq!(detail["audit"], Value::Null);
+
+    // After the sync that sent them (the background one, woken by each save, or this one),
+    // the device holds the public cell the three made.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let map = loop {
+        rt.ok("sync_now", json!({}));
+        let map = rt.ok("safety_map", json!({}));
+        if rt.ok("app_state", json!({}))["pendingOps"] == 0 && map["cells"] != json!([]) {
+            break map;
+        }
+        assert!(std::time::Instant::now() < deadline, "no cell: {map}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(map["fetchedAt"].as_i64().is_some());
+    let cells = map["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 1, "{map}");
+    let cell = &cells[0];
+    assert_eq!(cell["audits"], 3);
+    assert_eq!(cell["parameters"].as_array().unwrap().len(), 9);
+    assert_eq!(cell["parameters"][0]["code"], "penerangan");
+    assert!((cell["parameters"][0]["value"].as_f64().unwrap() - 1.0).abs() < 0.01);
+    let day_part = ronda_core::audit::DayPart::of(ronda_core::Timestamp::now());
+    assert_eq!(cell["dayPart"], day_part.code());
+    let want = ronda_core::safety::cell_of(
+        ronda_core::Coordinate::new(MONAS.0, MONAS.1).unwrap(),
+        ronda_core::safety::NEIGHBOURHOOD_RES,
+    );
+    assert_eq!(cell["h3"], want.to_string());
+    let ring = cell["ring"].as_array().unwrap();
+    assert_eq!(ring.len(), 6);
+    assert!(
+        ring.iter()
+            .all(|p| (p[0].as_f64().unwrap() - MONAS.0).abs() < 0.01)
     );
 }

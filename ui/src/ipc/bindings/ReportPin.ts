@@ -5,4 +5,4 @@ import type { ReportStatus } from "./ReportStatus";
 /**
  * A report as a map pin.
  */
-export type ReportPin = { id: string, lat: number, lon: number, kind: ReportKind, status: ReportStatus, category: string, };
+export type ReportPin = { id: string, lat: number, lon: number, kind: ReportKind, status: ReportStatus, category: string, score: number | null, };

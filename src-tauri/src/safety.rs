@@ -1,0 +1,73 @@
+//! How safe places feel, on the device: the public safety layer as the sync engine last
+//! fetched it, and one audit's ratings and score.
+
+use tauri::State;
+
+use ronda_core::audit::{AuditRatings, DayPart as CoreDayPart, Parameter};
+use ronda_core::safety;
+use ronda_core::safety_layer::LayerCell;
+
+use crate::ipc::{AuditResult, CommandError, DayPart, ParameterValue, SafetyCell, SafetyMap};
+use crate::state::AppData;
+
+type Answer<T> = Result<T, CommandError>;
+
+/// The public safety layer the device holds (neighbourhood cells, both day parts); no cells
+/// before the first sync that fetched it.
+#[tauri::command]
+pub async fn safety_map(state: State<'_, AppData>) -> Answer<SafetyMap> {
+    let layer = state.store()?.safety_layer().map_err(|e| state.fail(e))?;
+    Ok(match layer {
+        None => SafetyMap {
+            cells: Vec::new(),
+            fetched_at: None,
+        },
+        Some(layer) => SafetyMap {
+            cells: layer.cells.iter().map(cell).collect(),
+            fetched_at: Some(layer.fetched_at),
+        },
+    })
+}
+
+fn cell(c: &LayerCell) -> SafetyCell {
+    let audits = c.audits.as_ref();
+    SafetyCell {
+        h3: c.h3.to_string(),
+        day_part: day_part(c.day_part),
+        ring: c.ring().iter().map(|p| [p.lat(), p.lon()]).collect(),
+        audits: audits.map(|a| a.n),
+        score: audits.map(|a| a.score),
+        parameters: audits
+            .map(|a| values(Parameter::ALL.map(|p| a.parameters[p.index()])))
+            .unwrap_or_default(),
+        newest: audits.map(|a| a.newest.to_string()),
+        oldest: audits.map(|a| a.oldest.to_string()),
+        rawan: c.rawan,
+    }
+}
+
+fn day_part(p: CoreDayPart) -> DayPart {
+    match p {
+        CoreDayPart::Siang => DayPart::Siang,
+        CoreDayPart::Malam => DayPart::Malam,
+    }
+}
+
+fn values(v: [f64; 9]) -> Vec<ParameterValue> {
+    Parameter::ALL
+        .iter()
+        .zip(v)
+        .map(|(p, value)| ParameterValue {
+            code: p.code().to_owned(),
+            value,
+        })
+        .collect()
+}
+
+/// An audit's result as the report detail shows it.
+pub fn audit_result(ratings: &AuditRatings) -> AuditResult {
+    AuditResult {
+        score: safety::score(ratings),
+        ratings: values(ratings.as_array().map(|r| f64::from(r.get()))),
+    }
+}
