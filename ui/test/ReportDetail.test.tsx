@@ -1,8 +1,8 @@
-import { render, screen, within } from '@testing-library/preact';
+import { render, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { App } from '../src/app';
 import type { ReportDetail } from '../src/ipc/bindings';
-import { appState, baseHandlers, lifecycle, mockBackend } from './backend';
+import { appState, AUDIT_CODES, baseHandlers, lifecycle, mockBackend } from './backend';
 
 const t0 = Date.UTC(2025, 0, 5, 1, 0);
 const hour = 3600_000;
@@ -32,6 +32,7 @@ const DETAIL: ReportDetail = {
   ],
   sync: 'sent',
   rejection: null,
+  audit: null,
 };
 
 async function open(detail: ReportDetail | (() => never), lang: 'id' | 'en' = 'id') {
@@ -118,6 +119,59 @@ describe('report detail', () => {
     await open(DETAIL);
     await screen.findAllByTestId('timeline-entry');
     expect(screen.queryByTestId('before-after')).toBeNull();
+  });
+
+  it('shows an audit’s score, band and nine ratings, rasa aman apart', async () => {
+    const ratings = [0, 1, 2, 3, 1, 0, 2, 3, 1];
+    await open({
+      ...DETAIL,
+      kind: 'audit',
+      category: 'audit-keamanan',
+      description: null,
+      audit: { score: 34.6, ratings: AUDIT_CODES.map((code, i) => ({ code, value: ratings[i]! })) },
+    });
+    const section = await screen.findByTestId('audit-result');
+    expect(section.textContent).toContain('Hasil audit');
+    const score = within(section).getByTestId('audit-score');
+    expect(score.textContent).toContain('Skor 35/100');
+    expect(score.textContent).toContain('Rawan');
+    expect(score.dataset.band).toBe('rawan');
+    const rows = within(section).getAllByTestId('audit-rating');
+    expect(rows.map((r) => r.dataset.code)).toEqual(AUDIT_CODES);
+    expect(rows.map((r) => r.dataset.value)).toEqual(ratings.map(String));
+    // Names and what the level means, from the audit form.
+    await waitFor(() => expect(rows[0]!.textContent).toContain('Penerangan'));
+    expect(rows[0]!.textContent).toContain('0/3');
+    expect(rows[0]!.textContent).toContain('Penerangan tingkat 0');
+    expect(rows[3]!.textContent).toContain('Keramaian tingkat 3');
+    expect(rows[8]!.textContent).toContain('Rasa aman (hasil, tidak masuk skor)');
+    expect(rows[8]!.closest('ul')).not.toBe(rows[7]!.closest('ul'));
+  });
+
+  it('shows an audit in English', async () => {
+    await open(
+      {
+        ...DETAIL,
+        kind: 'audit',
+        category: 'audit-keamanan',
+        audit: { score: 91, ratings: AUDIT_CODES.map((code) => ({ code, value: 3 })) },
+      },
+      'en',
+    );
+    const section = await screen.findByTestId('audit-result');
+    expect(within(section).getByTestId('audit-score').textContent).toContain('Score 91/100');
+    expect(within(section).getByTestId('audit-score').textContent).toContain('Safe');
+    await waitFor(() => expect(within(section).getAllByTestId('audit-rating')[5]!.textContent).toContain('Walk path'));
+    expect(within(section).getAllByTestId('audit-rating')[8]!.textContent).toContain(
+      'How safe you feel (the outcome, not in the score)',
+    );
+  });
+
+  it('shows no audit section for other reports', async () => {
+    const backend = await open(DETAIL);
+    await screen.findAllByTestId('timeline-entry');
+    expect(screen.queryByTestId('audit-result')).toBeNull();
+    expect(backend.callsTo('audit_form')).toHaveLength(0);
   });
 
   it('says so when the report is not on the phone', async () => {

@@ -28,6 +28,7 @@ const DETAIL: ReportDetail = {
   ],
   sync: 'sent',
   rejection: null,
+  audit: null,
 };
 
 const step = (over: Partial<LifecycleStep>): LifecycleStep => ({

@@ -1,6 +1,17 @@
 // A stand-in Rust side: Tauri's IPC mock with handlers per command, recording every call.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AccountState, AgencyInfo, AppState, CategoryInfo, Kabar, Patrol, ReportLifecycle } from '../src/ipc/bindings';
+import type {
+  AccountState,
+  AgencyInfo,
+  AppState,
+  AuditParameter,
+  CategoryInfo,
+  Kabar,
+  Patrol,
+  ReportLifecycle,
+  SafetyCell,
+  SafetyMap,
+} from '../src/ipc/bindings';
 
 export type Call = { cmd: string; args: unknown; options?: { headers?: Record<string, string> } };
 export type Handler = (args: any) => unknown;
@@ -65,7 +76,61 @@ export function baseHandlers(state: AppState = appState()): Record<string, Handl
     kabar: () => emptyKabar(),
     mark_kabar_read: () => null,
     patrol: () => emptyPatrol(),
+    audit_form: () => AUDIT_FORM,
+    safety_map: () => safetyLayer(),
   };
+}
+
+/** ronda-core's nine audit parameters, in form order (the rubrics shortened). */
+const PARAMETERS: [code: string, id: string, en: string][] = [
+  ['penerangan', 'Penerangan', 'Lighting'],
+  ['keterbukaan', 'Keterbukaan', 'Openness'],
+  ['visibilitas', 'Visibilitas', 'Eyes on the street'],
+  ['keramaian', 'Keramaian', 'People around'],
+  ['keamanan', 'Keamanan', 'Police or guards'],
+  ['jalur_pejalan_kaki', 'Jalur pejalan kaki', 'Walk path'],
+  ['transportasi_umum', 'Transportasi umum', 'Public transport'],
+  ['keberagaman', 'Keberagaman', 'Women and children'],
+  ['rasa_aman', 'Rasa aman', 'How safe you feel'],
+];
+
+export const AUDIT_CODES: readonly string[] = PARAMETERS.map(([code]) => code);
+
+export const AUDIT_FORM: AuditParameter[] = PARAMETERS.map(([code, nameId, nameEn]) => ({
+  code,
+  nameId,
+  nameEn,
+  rubricId: [0, 1, 2, 3].map((v) => `${nameId} tingkat ${v}`),
+  rubricEn: [0, 1, 2, 3].map((v) => `${nameEn} level ${v}`),
+}));
+
+/** A hexagon around a point, as `SafetyCell.ring` gives it (six corners, not closed). */
+export function hexRing(lat: number, lon: number, r = 0.004): [number, number][] {
+  return [0, 1, 2, 3, 4, 5].map((i) => {
+    const a = (Math.PI / 3) * i;
+    return [lat + r * Math.sin(a), lon + r * Math.cos(a)];
+  });
+}
+
+/** A neighbourhood cell with three audits (override what a test is about). */
+export function safetyCell(over: Partial<SafetyCell> = {}): SafetyCell {
+  return {
+    h3: '88658a0001fffff',
+    dayPart: 'malam',
+    ring: hexRing(-6.2, 106.8),
+    audits: 3,
+    score: 72,
+    parameters: AUDIT_CODES.map((code, i) => ({ code, value: (i % 4) * 0.75 + 0.5 })),
+    newest: '2025-03-10',
+    oldest: '2025-01-03',
+    rawan: null,
+    ...over,
+  };
+}
+
+/** The public layer as last fetched: none by default (never fetched). */
+export function safetyLayer(over: Partial<SafetyMap> = {}): SafetyMap {
+  return { cells: [], fetchedAt: null, ...over };
 }
 
 /** A patrol day for someone who heads no RT or RW and serves no area. */

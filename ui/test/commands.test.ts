@@ -4,6 +4,7 @@ import {
   attachPhoto,
   onSyncProgress,
   reportsInView,
+  safetyMap,
   signOut,
   toCommandError,
   UNKNOWN_ERROR,
@@ -22,6 +23,14 @@ describe('IPC commands', () => {
         options: undefined,
       },
     ]);
+  });
+
+  it('reads the safety map with no arguments', async () => {
+    const layer = { cells: [], fetchedAt: 1_700_000_000_000 };
+    const backend = mockBackend({ safety_map: () => layer });
+    await expect(safetyMap()).resolves.toEqual(layer);
+    expect(backend.callsTo('safety_map')).toHaveLength(1);
+    expect(backend.callsTo('safety_map')[0]?.args).toEqual({});
   });
 
   it('sends a photo as a raw body with the report id and the encoded file name in headers', async () => {

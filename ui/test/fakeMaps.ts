@@ -1,5 +1,5 @@
 // Stand-ins for the Leaflet maps, so screen tests can move the view and read what was drawn.
-import type { GeoJsonFeature, ReportPin } from '../src/ipc/bindings';
+import type { GeoJsonFeature, ReportPin, SafetyCell } from '../src/ipc/bindings';
 import type { ViewBox } from '../src/ipc/commands';
 import type { HomeMap, HomeMapOptions } from '../src/map/homeMap';
 import type { FieldMap, FieldPoint, Here } from '../src/map/fieldMap';
@@ -8,6 +8,9 @@ import type { PickMap } from '../src/map/pickMap';
 export class FakeHomeMap implements HomeMap {
   pins: readonly ReportPin[] = [];
   outline: GeoJsonFeature | null = null;
+  /** The safety cells drawn, null when the layer is off. */
+  safety: readonly SafetyCell[] | null = null;
+  private onCellClick: ((h3: string) => void) | null = null;
   destroyed = false;
   box: ViewBox = { south: -6.3, west: 106.7, north: -6.1, east: 106.9 };
   private handlers: (() => void)[] = [];
@@ -17,6 +20,10 @@ export class FakeHomeMap implements HomeMap {
   };
   setOutline = (f: GeoJsonFeature | null) => {
     this.outline = f;
+  };
+  setSafety = (cells: readonly SafetyCell[] | null, onCellClick: (h3: string) => void) => {
+    this.safety = cells;
+    this.onCellClick = cells ? onCellClick : null;
   };
   getBox = () => this.box;
   onMoveEnd = (h: () => void) => {
@@ -29,6 +36,11 @@ export class FakeHomeMap implements HomeMap {
   move(box: ViewBox) {
     this.box = box;
     for (const h of this.handlers) h();
+  }
+  /** What Leaflet does when the person taps a drawn safety cell. */
+  tapCell(h3: string) {
+    if (!this.safety?.some((c) => c.h3 === h3) || !this.onCellClick) throw new Error(`no cell ${h3} drawn`);
+    this.onCellClick(h3);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatCoordinate,
   formatDateTime,
+  formatDay,
   formatDistance,
   formatMetres,
 } from '../src/i18n/format';
@@ -20,6 +21,15 @@ describe('dates in WIB', () => {
     const august = Date.UTC(2025, 7, 17, 3, 0);
     expect(formatDateTime(august, 'id')).toBe('17 Agu 2025, 10.00 WIB');
     expect(formatDateTime(august, 'en')).toBe('17 Aug 2025, 10:00 WIB');
+  });
+});
+
+describe('calendar dates', () => {
+  it('shows a "YYYY-MM-DD" date as it is, in the language, whatever the device’s zone', () => {
+    expect(formatDay('2025-08-17', 'id')).toBe('17 Agu 2025');
+    expect(formatDay('2025-08-17', 'en')).toBe('17 Aug 2025');
+    expect(formatDay('2025-01-01', 'id')).toBe('1 Jan 2025');
+    expect(formatDay('kemarin', 'id')).toBe('kemarin');
   });
 });
 

@@ -91,9 +91,9 @@ describe('pins', () => {
   });
 
   it('fills by stage and edges by kind', () => {
-    const a = pinStyle('laporan', 'baru');
-    const b = pinStyle('rawan', 'baru');
-    const c = pinStyle('laporan', 'selesai');
+    const a = pinStyle('laporan', 'baru', null);
+    const b = pinStyle('rawan', 'baru', null);
+    const c = pinStyle('laporan', 'selesai', null);
     expect(a.fillColor).toBe(STAGE_COLOURS.new);
     expect(b.fillColor).toBe(a.fillColor);
     expect(b.color).not.toBe(a.color);

@@ -47,6 +47,7 @@ const GLYPHS: Record<string, string> = {
   warning: 'M12 3 2 20h20zM12 9v5M12 17v.5',
   bell: 'M6 17v-6a6 6 0 0 1 12 0v6l2 2H4zM10 21h4',
   walk: 'M13 4a1.5 1.5 0 1 1 0 .01M10 21l2-6 3 3v3M8 12l3-4 3 1 2 3M12 15l-1-5',
+  hex: 'M12 2.5l8.2 4.75v9.5L12 21.5l-8.2-4.75v-9.5zM12 8.5l3 1.75v3.5L12 15.5l-3-1.75v-3.5z',
 };
 
 export const hasGlyph = (name: string): boolean => Object.prototype.hasOwnProperty.call(GLYPHS, name);

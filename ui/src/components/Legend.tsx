@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import { KIND_COLOURS, STAGE_COLOURS, STAGES, type Stage } from '../logic/pins';
 import { kindName, REPORT_KINDS } from '../logic/words';
+import { ScoreBandList } from './ScoreBands';
 
 const STAGE_KEYS: Record<Stage, MessageKey> = {
   new: 'stage.new',
@@ -50,6 +51,8 @@ export function Legend() {
               </li>
             ))}
           </ul>
+          <h2>{tr.t('map.legendScore')}</h2>
+          <ScoreBandList />
         </div>
       )}
     </div>

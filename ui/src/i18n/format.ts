@@ -21,6 +21,20 @@ export function formatDateTime(ms: number, lang: Lang): string {
   return `${text} ${ZONE_NAME}`;
 }
 
+/** A calendar date given as "YYYY-MM-DD" (already a Jakarta date): "6 Jan 2025"; the text as
+ *  given if it is not such a date. */
+export function formatDay(day: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Intl.DateTimeFormat(localeOf(lang), {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(ms);
+}
+
 export function formatNumber(n: number, lang: Lang, maxFraction = 0): string {
   return new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: maxFraction }).format(n);
 }

@@ -103,6 +103,17 @@
  * - `check_in_nihil({ position })` → `Patrol`: checks in "nihil" for today, saved at once and
  *   sent with the next sync. Errors `PATROL_ALREADY_CHECKED_IN`, `FORBIDDEN_ROLE` (heads no RT
  *   or RW), `SIGNED_OUT`.
+ *
+ * The public safety map (ronda-core's `safety`; fetched by the sync, read from the device):
+ * - `safety_map()` → `SafetyMap`: the neighbourhood cells of the public layer as last fetched
+ *   (`fetchedAt`, ms; null = never fetched, `cells` empty), one `SafetyCell` per H3 cell and
+ *   day part (`siang` 06:00–17:59 WIB, `malam` the rest; never mixed). `ring` is the hexagon's
+ *   corners as `[lat, lon]`, not closed. `audits`, `score` (0–100, weighted mean of the eight
+ *   place parameters), `parameters` (nine `{ code, value }`, mean rating 0–3, in `audit_form`
+ *   order, rasa aman last), `newest`/`oldest` (dates `YYYY-MM-DD`) are null or empty under 3
+ *   audits; `rawan` is the count of unsafe-place flags, null under 5. A cell has audits, flags
+ *   or both. `ReportPin.score` is an audit's own score (null for other kinds), and
+ *   `ReportDetail.audit` an audit's nine ratings and score.
  */
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
@@ -126,6 +137,7 @@ import type {
   ReportDraft,
   ReportLifecycle,
   ReportPin,
+  SafetyMap,
   StagedPhoto,
   StepPosition,
   SyncOutcome,
@@ -266,3 +278,6 @@ export const fieldQueue = (lat: number, lon: number): Promise<FieldStop[]> => ca
 export const patrol = (): Promise<Patrol> => call('patrol');
 
 export const checkInNihil = (position: StepPosition | null): Promise<Patrol> => call('check_in_nihil', { position });
+
+/** The public safety layer as the device last fetched it; see `safety_map` above. */
+export const safetyMap = (): Promise<SafetyMap> => call('safety_map');

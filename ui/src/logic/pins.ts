@@ -1,5 +1,7 @@
-// How a report looks on the map: the fill says how far it got, the edge says what kind it is.
+// How a report looks on the map: the fill says how far it got (for an audit with a score: how
+// safe the place scored), the edge says what kind it is.
 import type { ReportKind, ReportStatus } from '../ipc/bindings';
+import { scoreBand } from './safety';
 
 export type Stage = 'new' | 'handling' | 'done' | 'closed';
 
@@ -48,11 +50,13 @@ export type PinStyle = {
   weight: number;
 };
 
-export function pinStyle(kind: ReportKind, status: ReportStatus): PinStyle {
+/** `score` is an audit's 0–100 score (null for other kinds, or an audit without ratings). */
+export function pinStyle(kind: ReportKind, status: ReportStatus, score: number | null): PinStyle {
   const stage = stageOf(status);
+  const scored = kind === 'audit' && score !== null;
   return {
     radius: kind === 'laporan' ? 7 : 8,
-    fillColor: STAGE_COLOURS[stage],
+    fillColor: scored ? scoreBand(score).colour : STAGE_COLOURS[stage],
     fillOpacity: stage === 'closed' ? 0.6 : 0.95,
     color: KIND_COLOURS[kind],
     weight: kind === 'laporan' ? 1.5 : 3,

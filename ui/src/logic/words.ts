@@ -1,7 +1,9 @@
 // Codes from the backend turned into words for people.
 import type {
   ActionKind,
+  AuditParameter,
   CategoryInfo,
+  DayPart,
   CommandError,
   ErrorInfo,
   Lang,
@@ -14,6 +16,8 @@ import type {
 } from '../ipc/bindings';
 import { isMessageKey, type MessageKey, type Translator } from '../i18n';
 import { formatDistance } from '../i18n/format';
+import { parameterName } from './audit';
+import type { Band } from './safety';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['laporan', 'rawan', 'audit'];
 
@@ -48,6 +52,29 @@ export const statusName = ({ t }: Translator, status: ReportStatus): string =>
   t(STATUS_KEYS[status] ?? 'error.UNKNOWN_ERROR');
 
 export const kindName = ({ t }: Translator, kind: ReportKind): string => t(KIND_KEYS[kind]);
+
+const BAND_KEYS: Record<Band, MessageKey> = {
+  rawan: 'safety.band.rawan',
+  kurang: 'safety.band.kurang',
+  cukup: 'safety.band.cukup',
+  aman: 'safety.band.aman',
+};
+
+export const bandName = ({ t }: Translator, band: Band): string => t(BAND_KEYS[band]);
+
+/** "Siang" / "Night", for a control. */
+export const dayPartName = ({ t }: Translator, part: DayPart): string =>
+  t(part === 'siang' ? 'safety.siang' : 'safety.malam');
+
+/** "malam" / "at night", inside a sentence. */
+export const dayPartWords = ({ t }: Translator, part: DayPart): string =>
+  t(part === 'siang' ? 'safety.inSiang' : 'safety.inMalam');
+
+/** An audit parameter's name from the form, or its code while the form is not at hand. */
+export function auditParameterName(form: readonly AuditParameter[] | null, code: string, lang: Lang): string {
+  const p = form?.find((x) => x.code === code);
+  return p ? parameterName(p, lang) : code.replace(/_/g, ' ');
+}
 
 export function roleName({ t }: Translator, role: string): string {
   const key = `role.${role}`;

@@ -101,7 +101,7 @@ export function AuditFlow() {
       <h1>{t('audit.title')}</h1>
       <ErrorMessage error={error} testid="audit-error" />
       {saved ? (
-        <section class="stack" data-testid="audit-saved">
+        <section class="stack" data-testid="audit-saved" data-report-id={saved.id}>
           <p class="notice" role="status">
             <Icon name="check" />
             {t('audit.saved')}

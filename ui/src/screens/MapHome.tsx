@@ -1,14 +1,18 @@
-// Home: the map of reports around the user, and the big "Lapor" button.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// Home: the map of reports around the user, the big "Lapor" button, and on request the safety
+// map (the public layer's hexagons by day or by night) beneath the pins.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
 import { Legend } from '../components/Legend';
-import type { CommandError } from '../ipc/bindings';
-import { kelurahanOutline, reportsInView } from '../ipc/commands';
+import type { CommandError, DayPart, SafetyMap } from '../ipc/bindings';
+import { kelurahanOutline, reportsInView, safetyMap, toCommandError } from '../ipc/commands';
 import { useI18n } from '../i18n';
 import { debounce } from '../logic/debounce';
 import { href, navigate } from '../logic/route';
-import { createHomeMap } from '../map/homeMap';
+import { cellsFor, dayPartNow } from '../logic/safety';
+import { createHomeMap, type HomeMap } from '../map/homeMap';
+import { DayPartSwitch, SafetyCellPanel, SafetyCounts, SafetyInfo } from './SafetyLayer';
+import { useAuditForm } from './useAuditForm';
 
 /** The most pins asked for at once; more than this in view asks the user to zoom in. */
 export const PIN_LIMIT = 5000;
@@ -23,6 +27,41 @@ export function MapHome() {
   const [outlined, setOutlined] = useState(false);
   const [tiles, setTiles] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const mapRef = useRef<HomeMap | null>(null);
+
+  // The safety map: off until asked for; fetched again each time it is switched on.
+  const [safetyOn, setSafetyOn] = useState(false);
+  const [layer, setLayer] = useState<SafetyMap | null>(null);
+  const [safetyError, setSafetyError] = useState<CommandError | null>(null);
+  const [dayPart, setDayPart] = useState<DayPart>(() => dayPartNow());
+  const [picked, setPicked] = useState<string | null>(null);
+  const safetyTicket = useRef(0);
+  const form = useAuditForm(safetyOn);
+
+  const toggleSafety = () => {
+    const ticket = ++safetyTicket.current;
+    setLayer(null);
+    setPicked(null);
+    setSafetyError(null);
+    if (safetyOn) {
+      setSafetyOn(false);
+      return;
+    }
+    setSafetyOn(true);
+    setDayPart(dayPartNow());
+    safetyMap()
+      .then((m) => ticket === safetyTicket.current && setLayer(m))
+      .catch((e) => ticket === safetyTicket.current && setSafetyError(toCommandError(e)));
+  };
+
+  /** Day or night; a cell's panel stays open if the cell is in the other day part too. */
+  const chooseDayPart = (part: DayPart) => {
+    setDayPart(part);
+    if (picked && !layer?.cells.some((c) => c.h3 === picked && c.dayPart === part)) setPicked(null);
+  };
+
+  const drawn = useMemo(() => (safetyOn && layer ? cellsFor(layer.cells, dayPart) : null), [safetyOn, layer, dayPart]);
+  const cell = (picked && drawn?.find((c) => c.h3 === picked)) || null;
 
   useEffect(() => {
     if (!el.current) return;
@@ -30,6 +69,7 @@ export function MapHome() {
       onPinClick: (id) => navigate({ name: 'report', id }),
       onTilesVisible: setTiles,
     });
+    mapRef.current = map;
     let latest = 0;
     let alive = true;
     const load = async () => {
@@ -59,10 +99,17 @@ export function MapHome() {
       });
     return () => {
       alive = false;
+      safetyTicket.current++; // a safety map still on its way is not wanted any more
       reload.cancel();
+      mapRef.current = null;
       map.destroy();
     };
   }, []);
+
+  // After the map is made (the effect above), so the first drawing finds it.
+  useEffect(() => {
+    mapRef.current?.setSafety(drawn, setPicked);
+  }, [drawn]);
 
   return (
     <main class="screen map-home" data-testid="map-home">
@@ -74,6 +121,7 @@ export function MapHome() {
         data-tiles={tiles ? 'on' : 'off'}
         data-pins={pinCount ?? undefined}
         data-outline={outlined ? 'on' : 'off'}
+        data-safety-cells={drawn ? drawn.length : undefined}
       />
       <div class="map-overlay top">
         <Legend />
@@ -90,6 +138,36 @@ export function MapHome() {
             {t('map.offline')}
           </p>
         )}
+        {safetyOn && (
+          <div class="safety-sheet" data-testid="safety-sheet">
+            <ErrorMessage error={safetyError} testid="safety-error" />
+            {drawn && layer ? (
+              <>
+                <SafetyCounts cells={drawn} dayPart={dayPart} />
+                {cell ? (
+                  <SafetyCellPanel cell={cell} form={form} onClose={() => setPicked(null)} />
+                ) : (
+                  <SafetyInfo cells={drawn} fetchedAt={layer.fetchedAt} />
+                )}
+              </>
+            ) : (
+              !safetyError && <p>{t('app.loading')}</p>
+            )}
+          </div>
+        )}
+        <div class="safety-bar">
+          <button
+            type="button"
+            class="btn small safety-toggle"
+            aria-pressed={safetyOn}
+            onClick={toggleSafety}
+            data-testid="safety-toggle"
+          >
+            <Icon name="hex" />
+            {t('safety.toggle')}
+          </button>
+          {safetyOn && <DayPartSwitch value={dayPart} onChange={chooseDayPart} />}
+        </div>
         <a class="btn primary lapor" href={href({ name: 'new' })} data-testid="lapor">
           <Icon name="plus" />
           {t('map.report')}

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
+import { ParameterBars, ScoreLine } from '../components/ScoreBands';
 import { KABAR_CHANGED } from '../components/TabBar';
 import type {
   AgencyInfo,
@@ -30,6 +31,7 @@ import {
 } from '../logic/words';
 import { useApp } from '../state';
 import { SlaChip, StepActions, SupportBox } from './ReportSteps';
+import { useAuditForm } from './useAuditForm';
 
 type Line = { at: number; event: TimelineEntry; step?: never } | { at: number; step: LifecycleStep; event?: never };
 
@@ -76,6 +78,7 @@ export function ReportDetail({ id }: { id: string }) {
   const [life, setLife] = useState<ReportLifecycle | null>(null);
   const [lifeError, setLifeError] = useState<CommandError | null>(null);
   const [agencies, setAgencies] = useState<AgencyInfo[]>([]);
+  const form = useAuditForm(Boolean(report?.audit));
 
   useEffect(() => {
     let alive = true;
@@ -196,6 +199,15 @@ export function ReportDetail({ id }: { id: string }) {
         <p class="warning" data-testid="place-flag" data-flag={life.placeFlag}>
           {t('detail.placeFlag')}
         </p>
+      )}
+
+      {report.audit && (
+        <section class="audit-result" data-testid="audit-result">
+          <h2>{t('detail.audit')}</h2>
+          <ScoreLine score={report.audit.score} testid="audit-score" />
+          <h3>{t('detail.auditRatings')}</h3>
+          <ParameterBars values={report.audit.ratings} form={form} testid="audit-rating" rubrics />
+        </section>
       )}
 
       <h2>{t('detail.description')}</h2>

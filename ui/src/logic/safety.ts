@@ -1,0 +1,92 @@
+// The safety map's words and colours: which band a 0–100 score falls in, day or night in Jakarta,
+// and the cells of one day part. The numbers themselves come from ronda-core (`safety`).
+import type { DayPart, SafetyCell } from '../ipc/bindings';
+
+export type Band = 'rawan' | 'kurang' | 'cukup' | 'aman';
+
+export type ScoreBand = {
+  band: Band;
+  /** Lowest and highest whole score in the band. */
+  min: number;
+  max: number;
+  colour: string;
+};
+
+/** The score bands, worst first: red, orange, light green, teal. Chosen so every pair stays
+ *  apart (CIELAB ΔE ≥ 30) with normal sight and simulated protanopia, deuteranopia and
+ *  tritanopia (see safety.test.ts), and each has at least 3:1 contrast against the dark map
+ *  background; on the light map the hexagons get a dark halo (app.css). */
+export const SCORE_BANDS: readonly ScoreBand[] = [
+  { band: 'rawan', min: 0, max: 39, colour: '#cc3311' },
+  { band: 'kurang', min: 40, max: 59, colour: '#f5b020' },
+  { band: 'cukup', min: 60, max: 79, colour: '#a0c870' },
+  { band: 'aman', min: 80, max: 100, colour: '#00897b' },
+];
+
+/** The band of a score, by the whole number shown (39.6 shows as 40, so it is "kurang"). */
+export function scoreBand(score: number): ScoreBand {
+  const shown = Math.round(score);
+  return SCORE_BANDS.find((b) => shown <= b.max) ?? SCORE_BANDS[SCORE_BANDS.length - 1]!;
+}
+
+/** A 0–3 rating as a 0–100 share, to colour its bar like a score. */
+export const ratingShare = (value: number): number => (Math.max(0, Math.min(3, value)) / 3) * 100;
+
+/** The rating that is the outcome the other eight explain: shown apart, never in the score. */
+export const OUTCOME_CODE = 'rasa_aman';
+
+/** The purple of unsafe-place flags (the `rawan` pins' edge). */
+export const RAWAN_COLOUR = '#b04dff';
+
+/** Jakarta (WIB) is UTC+7 all year. */
+const WIB_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+
+/** Day (06:00 to 17:59 WIB) or night, as ronda-core's `DayPart::of` decides it. */
+export function dayPartNow(now: Date | number = Date.now()): DayPart {
+  const ms = typeof now === 'number' ? now : now.getTime();
+  const hour = Math.floor((((ms + WIB_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 3_600_000);
+  return hour >= 6 && hour < 18 ? 'siang' : 'malam';
+}
+
+export const cellsFor = (cells: readonly SafetyCell[], dayPart: DayPart): SafetyCell[] =>
+  cells.filter((c) => c.dayPart === dayPart);
+
+/** How many cells, and how many audits in them (withheld counts are not counted). */
+export function safetyCounts(cells: readonly SafetyCell[]): { cells: number; audits: number } {
+  return { cells: cells.length, audits: cells.reduce((sum, c) => sum + (c.audits ?? 0), 0) };
+}
+
+export type CellStyle = {
+  color: string;
+  weight: number;
+  opacity: number;
+  fillColor: string;
+  fillOpacity: number;
+  dashArray: string | null;
+};
+
+/** How a cell is drawn: filled by its band. A dashed purple edge marks citizens' unsafe-place
+ *  flags; a cell with flags and no score has only that edge and a light purple fill. */
+export function cellStyle(cell: Pick<SafetyCell, 'score' | 'rawan'>): CellStyle {
+  const flagged = cell.rawan !== null;
+  if (cell.score === null) {
+    return {
+      color: RAWAN_COLOUR,
+      weight: 2.5,
+      opacity: 0.95,
+      fillColor: RAWAN_COLOUR,
+      fillOpacity: 0.12,
+      dashArray: '6 5',
+    };
+  }
+  const { colour } = scoreBand(cell.score);
+  return {
+    color: flagged ? RAWAN_COLOUR : colour,
+    weight: flagged ? 2.5 : 2,
+    opacity: 0.95,
+    fillColor: colour,
+    fillOpacity: 0.4,
+    dashArray: flagged ? '6 5' : null,
+  };
+}
