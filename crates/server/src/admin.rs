@@ -1,15 +1,106 @@
 //! What an operator does from the command line: add people with activation codes, and fill a
 //! server with demo data. Everything goes through the same storage and sync logic as the API.
 
+use ronda_core::audit::AuditRatings;
 use ronda_core::authz::Actor;
 use ronda_core::hlc::Hlc;
 use ronda_core::{
     Accuracy, Coordinate, Description, DeviceId, Lang, Location, LocationSource, NewReport, Op,
-    OpBody, ReportKind, RoleAssignment, Timestamp, UserId,
+    OpBody, ReportId, ReportKind, RoleAssignment, Timestamp, UserId,
 };
 
 use crate::auth;
 use crate::storage::{Activation, Device, Storage, StorageError, User};
+
+/// Safety audits for the demo's safety map: four corners of Gambir audited on the last few days
+/// and nights (enough at each for a cell to show), and six unsafe-place flags at one of them.
+fn demo_audits(now: Timestamp) -> Vec<NewReport> {
+    const DAY_MS: i64 = 86_400_000;
+    // Corner, its RT, and its ratings by day and by night (rasa aman last).
+    const CORNERS: [(f64, f64, &str, [u8; 9], [u8; 9]); 4] = [
+        (
+            -6.17540,
+            106.82720,
+            "31.71.01.1001/RW 003/RT 007",
+            [3, 3, 3, 3, 2, 3, 3, 3, 3],
+            [2, 3, 2, 2, 1, 3, 2, 2, 2],
+        ),
+        (
+            -6.17880,
+            106.82050,
+            "31.71.01.1001/RW 002/RT 003",
+            [2, 2, 3, 2, 1, 2, 3, 2, 2],
+            [1, 1, 1, 1, 0, 1, 2, 0, 1],
+        ),
+        (
+            -6.16980,
+            106.81620,
+            "31.71.01.1001/RW 005/RT 001",
+            [2, 1, 2, 1, 1, 0, 1, 1, 1],
+            [0, 1, 0, 0, 0, 0, 1, 0, 0],
+        ),
+        (
+            -6.18240,
+            106.83060,
+            "31.71.01.1001/RW 001/RT 004",
+            [3, 2, 2, 3, 3, 2, 3, 3, 3],
+            [2, 2, 2, 2, 3, 2, 2, 2, 2],
+        ),
+    ];
+    let today = now.millis().div_euclid(DAY_MS);
+    let at = |days_ago: i64, utc_hour: i64| {
+        Timestamp::from_millis((today - days_ago) * DAY_MS + utc_hour * 3_600_000)
+            .expect("a recent time")
+    };
+    let report = |kind, category, lat: f64, lon: f64, area: &str, made_at| {
+        let location = Location {
+            coord: Coordinate::new(lat, lon).expect("demo coordinates are valid"),
+            accuracy_m: Accuracy::metres(8.0).expect("valid"),
+            source: LocationSource::Gps,
+            captured_at: made_at,
+        };
+        NewReport::with_id(ReportId::new(), kind, category, location, made_at)
+            .expect("demo categories are valid")
+            .in_area(Some(area.parse().expect("demo areas are valid")))
+    };
+    let mut out = Vec::new();
+    for (lat, lon, area, by_day, by_night) in CORNERS {
+        for walk in 0..4i64 {
+            // A few metres apart, as people stand; one rating either side of the corner's.
+            let (dlat, dlon) = (walk as f64 * 0.00002, walk as f64 * -0.00001);
+            for (ratings, utc_hour) in [(by_day, 3), (by_night, 14)] {
+                let nudged = ratings.map(|r| match walk {
+                    1 => r.saturating_sub(1),
+                    2 => (r + 1).min(3),
+                    _ => r,
+                });
+                let audit = report(
+                    ReportKind::Audit,
+                    "audit-keamanan",
+                    lat + dlat,
+                    lon + dlon,
+                    area,
+                    at(walk + 1, utc_hour),
+                )
+                .rate(AuditRatings::from_values(nudged).expect("ratings 0 to 3"))
+                .expect("an audit takes ratings");
+                out.push(audit);
+            }
+        }
+    }
+    let (lat, lon, area, ..) = CORNERS[2];
+    for i in 0..6i64 {
+        out.push(report(
+            ReportKind::Rawan,
+            "lokasi-sepi-gelap",
+            lat + i as f64 * 0.00003,
+            lon,
+            area,
+            at(i + 1, 14),
+        ));
+    }
+    out
+}
 
 /// Adds a person with their roles and returns their one-time activation code.
 pub async fn add_user<S: Storage>(
@@ -150,22 +241,28 @@ pub async fn demo<S: Storage>(storage: &S) -> Result<Vec<(String, String)>, Stor
         revoked: false,
     };
     let now = Timestamp::now();
-    let ops: Vec<Op> = DEMO_REPORTS
+    let mut reports: Vec<NewReport> = DEMO_REPORTS
         .iter()
-        .enumerate()
-        .map(|(i, (category, lat, lon, area, text))| {
+        .map(|(category, lat, lon, area, text)| {
             let location = Location {
                 coord: Coordinate::new(*lat, *lon).expect("demo coordinates are valid"),
                 accuracy_m: Accuracy::metres(8.0).expect("valid"),
                 source: LocationSource::Gps,
                 captured_at: now,
             };
-            let report = NewReport::new(ReportKind::Laporan, category, location)
+            NewReport::new(ReportKind::Laporan, category, location)
                 .expect("demo categories are valid")
                 .describe(Some(
                     Description::parse(text).expect("demo texts are valid"),
                 ))
-                .in_area(Some(area.parse().expect("demo areas are valid")));
+                .in_area(Some(area.parse().expect("demo areas are valid")))
+        })
+        .collect();
+    reports.extend(demo_audits(now));
+    let ops: Vec<Op> = reports
+        .into_iter()
+        .enumerate()
+        .map(|(i, report)| {
             Op::new(
                 OpBody::CreateReport(report),
                 Hlc {

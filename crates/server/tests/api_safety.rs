@@ -444,3 +444,32 @@ async fn the_layer_says_how_well_the_eight_explain_rasa_aman_once_there_are_ten_
     assert!((fit["r_squared"].as_f64().unwrap() - want.r_squared).abs() < 0.001);
     assert!((fit["correlation"].as_f64().unwrap() - want.correlation).abs() < 0.001);
 }
+
+#[tokio::test]
+async fn the_demo_fills_the_safety_map_by_day_and_by_night() {
+    let server = TestServer::start_with(ronda_server::config::Limits {
+        safety_layer_refresh_secs: 0,
+        ..limits()
+    })
+    .await;
+    ronda_server::admin::demo(&server.storage).await.unwrap();
+    let neighbourhood = layer(&server, "neighbourhood").await;
+    let features = neighbourhood.body["features"].as_array().unwrap();
+    let parts: BTreeSet<&str> = features
+        .iter()
+        .filter(|f| f["properties"]["audits"].as_u64().is_some_and(|n| n >= 4))
+        .map(|f| f["properties"]["day_part"].as_str().unwrap())
+        .collect();
+    assert_eq!(parts, BTreeSet::from(["malam", "siang"]), "{features:?}");
+    let rawan: Vec<u64> = features
+        .iter()
+        .filter_map(|f| f["properties"]["rawan"].as_u64())
+        .collect();
+    assert_eq!(rawan, [6]);
+    let rw = layer(&server, "rw").await;
+    assert_eq!(
+        rw.body["features"].as_array().unwrap().len(),
+        8,
+        "four RWs, day and night"
+    );
+}

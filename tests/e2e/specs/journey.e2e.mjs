@@ -1,6 +1,8 @@
 // An RT head's first day with the real app: sign in against a real ronda-server on loopback,
 // report with the server down (the report waits), bring the server back, sync (the report is
-// sent and on the server), hear in Kabar that the lurah verified it on site, check in "nihil" after the patrol, switch language. Phone-sized screenshots of each main screen are
+// sent and on the server), hear in Kabar that the lurah verified it on site, check in "nihil"
+// after the patrol, audit a corner's safety offline and see its cell on the safety map after the
+// sync, switch language. Phone-sized screenshots of each main screen are
 // saved as test artifacts.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -265,10 +267,66 @@ describe('an RT head reports with no signal, and the report arrives once there i
     await byId('back').click();
   });
 
+  it('makes safety audits with no signal, and after the sync sees their cell on the safety map', async () => {
+    // The public map shows a cell only from three audits (fewer could point at who made them),
+    // so the RT head audits the same corner on three walks, all while the server is down.
+    await stopServer(server);
+    await byId('tab-map').click();
+    const ids = [];
+    for (let walk = 0; walk < 3; walk++) {
+      await byId('lapor').click();
+      await byId('kind-audit').click();
+      await byId('start-audit').click();
+      await byId('audit').waitForDisplayed();
+      const params = await $$('[data-testid="audit-param"]');
+      expect(params.length).toBe(9);
+      for (const param of params) {
+        const levels = await param.$$('[data-testid="audit-level"]');
+        await levels[1 + (walk % 2)].click();
+      }
+      if (walk === 0) await shot('13-audit');
+      await byId('audit-next').click();
+      await byId('map-pick-confirm').waitForDisplayed();
+      await byId('map-pick-confirm').click();
+      const saved = await byId('audit-saved');
+      await saved.waitForDisplayed();
+      ids.push(await saved.getAttribute('data-report-id'));
+      await byId('audit-done').click();
+      await byId('map-home').waitForDisplayed();
+    }
+
+    server = await startServer(port);
+    await byId('tab-reports').click();
+    await byId('my-reports').waitForDisplayed();
+    await byId('sync-now').click();
+    await $('[data-testid="sync-result"][data-ok="true"]').waitForDisplayed({ timeout: 60000 });
+    for (const id of ids) {
+      await browser.waitUntil(async () => (await syncStateOf(id)) === 'sent', {
+        timeout: 30000,
+        timeoutMsg: `audit ${id} never showed as sent`,
+      });
+    }
+
+    // The sync that sent them brought back the public layer: one cell, for this time of day.
+    await byId('tab-map').click();
+    await byId('safety-toggle').click();
+    await $('[data-testid="home-map"][data-safety-cells="1"]').waitForExist({ timeout: 30000 });
+    await expect(byId('safety-counts')).toHaveAttribute('data-audits', '3');
+    await shot('14-safety-map');
+    await $('[data-testid="safety-hex"]').click();
+    await byId('safety-cell').waitForDisplayed();
+    await expect(byId('safety-cell-audits')).toHaveAttribute('data-audits', '3');
+    expect((await $$('[data-testid="safety-parameter"]')).length).toBe(9);
+    await shot('15-safety-cell');
+    await byId('safety-cell-close').click();
+    await byId('safety-toggle').click();
+    await $('[data-testid="home-map"]:not([data-safety-cells])').waitForExist();
+  });
+
   it('switches to English and back', async () => {
     await byId('tab-settings').click();
     await byId('settings').waitForDisplayed();
-    await shot('13-settings-id');
+    await shot('16-settings-id');
     const tab = byId('tab-map');
     const before = await tab.getText();
     await byId('language-select').selectByAttribute('value', 'en');
@@ -276,7 +334,7 @@ describe('an RT head reports with no signal, and the report arrives once there i
       timeoutMsg: 'the language did not change',
     });
     expect(await tab.getText()).toMatch(/map/i);
-    await shot('14-settings-en');
+    await shot('17-settings-en');
     await byId('language-select').selectByAttribute('value', 'id');
     await browser.waitUntil(async () => (await tab.getText()) === before);
   });

@@ -43,6 +43,19 @@ export function ScoreBandList() {
   );
 }
 
+/** The bands as one line of colours with their lower bounds: the folded legend. */
+export function ScoreStrip() {
+  return (
+    <span class="score-strip" aria-hidden="true">
+      {SCORE_BANDS.map((b) => (
+        <span key={b.band} class="score-chip" style={{ background: b.colour }}>
+          {b.min}
+        </span>
+      ))}
+    </span>
+  );
+}
+
 /** "Skor 72/100 · Cukup aman" with the band's colour. */
 export function ScoreLine({ score, testid }: { score: number; testid?: string }) {
   const tr = useI18n();

@@ -2,7 +2,7 @@
 // how much is drawn, and the panel of one tapped cell.
 import { useEffect, useRef } from 'preact/hooks';
 import { Icon } from '../components/Icon';
-import { ParameterBars, ScoreBandList, ScoreLine, Swatch } from '../components/ScoreBands';
+import { ParameterBars, ScoreBandList, ScoreLine, ScoreStrip, Swatch } from '../components/ScoreBands';
 import type { AuditParameter, DayPart, SafetyCell } from '../ipc/bindings';
 import { useI18n } from '../i18n';
 import { formatDateTime, formatDay } from '../i18n/format';
@@ -57,19 +57,24 @@ export function SafetyInfo({ cells, fetchedAt }: { cells: readonly SafetyCell[];
           </p>
         )
       )}
-      <div data-testid="safety-legend">
+      {/* Folded to one line of colours, so the map stays in view on a small phone. */}
+      <details class="safety-legend" data-testid="safety-legend">
+        <summary>
+          <span class="visually-hidden">{t('safety.legend')}</span>
+          <ScoreStrip />
+        </summary>
         <h2>{t('safety.legend')}</h2>
         <ScoreBandList />
         <p class="rawan-key">
           <Swatch fill="transparent" stroke={RAWAN_COLOUR} dashed />
           {t('safety.legendRawan')}
         </p>
-      </div>
-      {fetchedAt !== null && (
-        <p class="hint" data-testid="safety-fetched">
-          {t('safety.fetchedAt', { when: formatDateTime(fetchedAt, lang) })}
-        </p>
-      )}
+        {fetchedAt !== null && (
+          <p class="hint" data-testid="safety-fetched">
+            {t('safety.fetchedAt', { when: formatDateTime(fetchedAt, lang) })}
+          </p>
+        )}
+      </details>
     </div>
   );
 }
