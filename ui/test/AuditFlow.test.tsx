@@ -75,6 +75,37 @@ describe('the safety audit', () => {
     expect(fix.description).toBe('Dari audit keamanan di tempat ini.');
   });
 
+  it('takes an optional note and photo, folded away, and keeps the audit when the photo fails', async () => {
+    const gps = fakeGeolocation();
+    const backend = start({
+      create_report: () => ({ id: 'r-audit', suggested: [] }),
+      attach_photo: () => {
+        throw { code: 'PHOTO_UNREADABLE', message: 'Foto tidak bisa dibaca' };
+      },
+    });
+    await screen.findAllByTestId('audit-param');
+    const extra = screen.getByTestId('audit-extra') as HTMLDetailsElement;
+    expect(extra.open).toBe(false);
+    CODES.forEach((code) => fireEvent.click(levels(code)[2]!));
+    fireEvent.input(screen.getByTestId('audit-note'), { target: { value: '  Gang buntu, lampu di ujung mati  ' } });
+    const input = screen.getByTestId('audit-photo-input') as HTMLInputElement;
+    const file = new File([new Uint8Array([1, 2, 3])], 'gang.jpg', { type: 'image/jpeg' });
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    fireEvent.change(input);
+    expect(screen.getByTestId('audit-photo').textContent).toContain('gang.jpg');
+    fireEvent.click(screen.getByTestId('audit-next'));
+    gps.fix(-6.1754, 106.8272, 9);
+    fireEvent.click(await screen.findByTestId('use-gps'));
+    const saved = await screen.findByTestId('audit-saved');
+    expect(saved.dataset.reportId).toBe('r-audit');
+    const draft = (backend.callsTo('create_report')[0]!.args as { draft: ReportDraft }).draft;
+    expect(draft.description).toBe('Gang buntu, lampu di ujung mati');
+    expect(draft.ratings).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    const [attached] = backend.callsTo('attach_photo');
+    expect(attached!.options?.headers).toEqual({ 'x-report-id': 'r-audit', 'x-file-name': 'gang.jpg' });
+    expect(screen.getByTestId('photo-failed').textContent).toContain('gang.jpg');
+  });
+
   it('is where the report flow sends an audit', async () => {
     fakeGeolocation();
     window.location.hash = '#/new';

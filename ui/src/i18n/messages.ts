@@ -247,6 +247,9 @@ export const id = {
   'audit.suggestSent': 'Dilaporkan: {category}',
   'audit.fixDescription': 'Dari audit keamanan di tempat ini.',
   'audit.done': 'Selesai',
+  'audit.extra': 'Tambah catatan atau foto (boleh dilewati)',
+  'audit.note': 'Catatan',
+  'audit.removePhoto': 'Hapus foto',
 
   'safety.toggle': 'Peta rasa aman',
   'safety.dayPart': 'Waktu',
@@ -654,6 +657,9 @@ export const en: Record<MessageKey, string> = {
   'audit.suggestSent': 'Reported: {category}',
   'audit.fixDescription': 'From a safety audit at this place.',
   'audit.done': 'Done',
+  'audit.extra': 'Add a note or a photo (optional)',
+  'audit.note': 'Note',
+  'audit.removePhoto': 'Remove the photo',
 
   'safety.toggle': 'Safety map',
   'safety.dayPart': 'Time of day',

@@ -1,20 +1,21 @@
 // The safety audit, made to take under a minute with one hand at night: a dark screen, nine
-// rows of four big buttons (0 to 3, with what the chosen level means), then the place. Saved on
-// the phone at once; a 0 for lighting or the walk path offers, with one tap, the report that
-// gets it fixed.
+// rows of four big buttons (0 to 3, with what the chosen level means), an optional note and
+// photo folded away, then the place. Saved on the phone at once; a 0 for lighting or the walk
+// path offers, with one tap, the report that gets it fixed.
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
 import type { AuditParameter, CommandError } from '../ipc/bindings';
-import { auditForm, createReport, toCommandError } from '../ipc/commands';
+import { attachPhoto, auditForm, createReport, toCommandError } from '../ipc/commands';
 import { useI18n } from '../i18n';
 import { completeRatings, emptyRatings, parameterName, ratedCount, rubric, type Ratings } from '../logic/audit';
 import { href } from '../logic/route';
-import { categoryName } from '../logic/words';
+import { DESCRIPTION_MAX_CHARS, descriptionLength, draftDescription } from '../logic/text';
+import { categoryName, errorText } from '../logic/words';
 import { useApp } from '../state';
 import { StepWhere, type Place } from './report/StepWhere';
 
-type Saved = { id: string; suggested: string[]; place: Place };
+type Saved = { id: string; suggested: string[]; place: Place; photoError: CommandError | null };
 
 export function AuditFlow() {
   const tr = useI18n();
@@ -27,6 +28,8 @@ export function AuditFlow() {
   const [error, setError] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState<Saved | null>(null);
   const [reported, setReported] = useState<string[]>([]);
+  const [note, setNote] = useState('');
+  const [photo, setPhoto] = useState<File | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -58,10 +61,19 @@ export function AuditFlow() {
         accuracyM: place.accuracyM,
         source: place.source,
         capturedAt: place.capturedAt,
-        description: null,
+        description: draftDescription(note),
         ratings: complete,
       });
-      setSaved({ id: created.id, suggested: created.suggested, place });
+      // The audit is saved whatever happens to its photo; a photo that fails is said so.
+      let photoError: CommandError | null = null;
+      if (photo) {
+        try {
+          await attachPhoto(created.id, photo.name, new Uint8Array(await photo.arrayBuffer()));
+        } catch (e) {
+          photoError = toCommandError(e);
+        }
+      }
+      setSaved({ id: created.id, suggested: created.suggested, place, photoError });
       void app.refresh().catch(() => {});
     } catch (e) {
       setError(toCommandError(e));
@@ -106,6 +118,11 @@ export function AuditFlow() {
             <Icon name="check" />
             {t('audit.saved')}
           </p>
+          {saved.photoError && photo && (
+            <p class="warning" data-testid="photo-failed">
+              {t('saved.photoFailed', { name: photo.name, reason: errorText(tr, saved.photoError) })}
+            </p>
+          )}
           {saved.suggested.length > 0 && <h2>{t('audit.suggestTitle')}</h2>}
           {saved.suggested.map((c) =>
             reported.includes(c) ? (
@@ -172,10 +189,53 @@ export function AuditFlow() {
                 );
               })}
             </ol>
+            <details class="audit-extra" data-testid="audit-extra">
+              <summary>{t('audit.extra')}</summary>
+              <label class="field">
+                <span>{t('audit.note')}</span>
+                <textarea
+                  rows={3}
+                  value={note}
+                  onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+                  data-testid="audit-note"
+                />
+              </label>
+              {descriptionLength(note) > DESCRIPTION_MAX_CHARS && (
+                <p class="warning" role="status">
+                  {t('proof.tooLong', { max: DESCRIPTION_MAX_CHARS })}
+                </p>
+              )}
+              {photo ? (
+                <p class="audit-photo" data-testid="audit-photo">
+                  <Icon name="image" />
+                  <span>{photo.name}</span>
+                  <button type="button" class="btn small" onClick={() => setPhoto(null)} data-testid="audit-photo-remove">
+                    {t('audit.removePhoto')}
+                  </button>
+                </p>
+              ) : (
+                <label class="btn">
+                  <Icon name="camera" />
+                  {t('proof.camera')}
+                  <input
+                    class="visually-hidden"
+                    type="file"
+                    accept="image/*"
+                    capture="environment"
+                    onChange={(e) => {
+                      const input = e.currentTarget as HTMLInputElement;
+                      setPhoto(input.files?.[0] ?? null);
+                      input.value = '';
+                    }}
+                    data-testid="audit-photo-input"
+                  />
+                </label>
+              )}
+            </details>
             <button
               type="button"
               class="btn primary"
-              disabled={!complete || saving}
+              disabled={!complete || saving || descriptionLength(note) > DESCRIPTION_MAX_CHARS}
               onClick={() => setWhere(true)}
               data-testid="audit-next"
             >
