@@ -16,36 +16,43 @@ use crate::storage::{Activation, Device, Storage, StorageError, User};
 /// and nights (enough at each for a cell to show), and six unsafe-place flags at one of them.
 fn demo_audits(now: Timestamp) -> Vec<NewReport> {
     const DAY_MS: i64 = 86_400_000;
-    // Corner, its RT, and its ratings by day and by night (rasa aman last).
-    const CORNERS: [(f64, f64, &str, [u8; 9], [u8; 9]); 4] = [
-        (
-            -6.17540,
-            106.82720,
-            "31.71.01.1001/RW 003/RT 007",
-            [3, 3, 3, 3, 2, 3, 3, 3, 3],
-            [2, 3, 2, 2, 1, 3, 2, 2, 2],
-        ),
-        (
-            -6.17880,
-            106.82050,
-            "31.71.01.1001/RW 002/RT 003",
-            [2, 2, 3, 2, 1, 2, 3, 2, 2],
-            [1, 1, 1, 1, 0, 1, 2, 0, 1],
-        ),
-        (
-            -6.16980,
-            106.81620,
-            "31.71.01.1001/RW 005/RT 001",
-            [2, 1, 2, 1, 1, 0, 1, 1, 1],
-            [0, 1, 0, 0, 0, 0, 1, 0, 0],
-        ),
-        (
-            -6.18240,
-            106.83060,
-            "31.71.01.1001/RW 001/RT 004",
-            [3, 2, 2, 3, 3, 2, 3, 3, 3],
-            [2, 2, 2, 2, 3, 2, 2, 2, 2],
-        ),
+    /// A corner, the RT it lies in, and how it rates by day and by night (rasa aman last).
+    struct Corner {
+        lat: f64,
+        lon: f64,
+        rt: &'static str,
+        by_day: [u8; 9],
+        by_night: [u8; 9],
+    }
+    const CORNERS: [Corner; 4] = [
+        Corner {
+            lat: -6.17540,
+            lon: 106.82720,
+            rt: "31.71.01.1001/RW 003/RT 007",
+            by_day: [3, 3, 3, 3, 2, 3, 3, 3, 3],
+            by_night: [2, 3, 2, 2, 1, 3, 2, 2, 2],
+        },
+        Corner {
+            lat: -6.17880,
+            lon: 106.82050,
+            rt: "31.71.01.1001/RW 002/RT 003",
+            by_day: [2, 2, 3, 2, 1, 2, 3, 2, 2],
+            by_night: [1, 1, 1, 1, 0, 1, 2, 0, 1],
+        },
+        Corner {
+            lat: -6.16980,
+            lon: 106.81620,
+            rt: "31.71.01.1001/RW 005/RT 001",
+            by_day: [2, 1, 2, 1, 1, 0, 1, 1, 1],
+            by_night: [0, 1, 0, 0, 0, 0, 1, 0, 0],
+        },
+        Corner {
+            lat: -6.18240,
+            lon: 106.83060,
+            rt: "31.71.01.1001/RW 001/RT 004",
+            by_day: [3, 2, 2, 3, 3, 2, 3, 3, 3],
+            by_night: [2, 2, 2, 2, 3, 2, 2, 2, 2],
+        },
     ];
     let today = now.millis().div_euclid(DAY_MS);
     let at = |days_ago: i64, utc_hour: i64| {
@@ -64,7 +71,14 @@ fn demo_audits(now: Timestamp) -> Vec<NewReport> {
             .in_area(Some(area.parse().expect("demo areas are valid")))
     };
     let mut out = Vec::new();
-    for (lat, lon, area, by_day, by_night) in CORNERS {
+    for Corner {
+        lat,
+        lon,
+        rt: area,
+        by_day,
+        by_night,
+    } in CORNERS
+    {
         for walk in 0..4i64 {
             // A few metres apart, as people stand; one rating either side of the corner's.
             let (dlat, dlon) = (walk as f64 * 0.00002, walk as f64 * -0.00001);
@@ -88,14 +102,14 @@ fn demo_audits(now: Timestamp) -> Vec<NewReport> {
             }
         }
     }
-    let (lat, lon, area, ..) = CORNERS[2];
+    let Corner { lat, lon, rt, .. } = CORNERS[2];
     for i in 0..6i64 {
         out.push(report(
             ReportKind::Rawan,
             "lokasi-sepi-gelap",
             lat + i as f64 * 0.00003,
             lon,
-            area,
+            rt,
             at(i + 1, 14),
         ));
     }
