@@ -14,6 +14,9 @@ import { createHomeMap, type HomeMap } from '../map/homeMap';
 import { DayPartSwitch, SafetyCellPanel, SafetyCounts, SafetyInfo } from './SafetyLayer';
 import { useAuditForm } from './useAuditForm';
 
+/** A point on the page's timeline (`performance`), for the start-up benchmark to read. */
+const mark = (name: string) => performance.mark?.(`ronda:${name}`);
+
 /** The most pins asked for at once; more than this in view asks the user to zoom in. */
 export const PIN_LIMIT = 5000;
 /** Wait this long after the map stops moving before asking for the pins in view. */
@@ -75,9 +78,12 @@ export function MapHome() {
     const load = async () => {
       const ticket = ++latest;
       try {
+        mark('pins-asked');
         const pins = await reportsInView(map.getBox(), PIN_LIMIT);
         if (!alive || ticket !== latest) return; // an older answer after a newer question
+        mark('pins-answered');
         map.setPins(pins);
+        mark('pins-drawn');
         setPinCount(pins.length);
         setTruncated(pins.length >= PIN_LIMIT);
         setError(null);
