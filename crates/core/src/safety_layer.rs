@@ -12,7 +12,8 @@
 //! | `rawan` | ≥ [`MIN_FLAGS`](crate::safety::MIN_FLAGS) flags | number of unsafe-place flags |
 //!
 //! An area (an RW or a kelurahan) is the same with `area` (its code) in place of `h3` and no
-//! geometry (`null`): join it to the boundaries by code. The collection may carry
+//! geometry (`null`): join it to the boundaries by code. Devices read only the cells; the areas
+//! are for anyone else. The collection may carry
 //! `rasa_aman_explained`, the [`Fit`] of every stored audit.
 
 use std::collections::BTreeMap;
@@ -22,7 +23,6 @@ use h3o::CellIndex;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::area::AreaCode;
 use crate::audit::{DayPart, Parameter};
 use crate::location::Coordinate;
 use crate::safety::{Fit, PublicArea, PublicCell, Summary};
@@ -163,7 +163,6 @@ struct RawFeature {
 #[derive(Deserialize)]
 struct RawProperties {
     h3: Option<String>,
-    area: Option<String>,
     day_part: DayPart,
     audits: Option<u32>,
     score: Option<f64>,
@@ -221,38 +220,6 @@ pub fn cells_from_geojson(body: &str) -> Result<Vec<LayerCell>, LayerError> {
                     .map_err(|e| LayerError(e.to_string()))?;
             Ok(LayerCell {
                 h3,
-                day_part: p.day_part,
-                audits: p.audits()?,
-                rawan: p.rawan,
-            })
-        })
-        .collect()
-}
-
-/// One area of an area layer ([`areas_to_geojson`]) as read back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayerArea {
-    pub area: AreaCode,
-    pub day_part: DayPart,
-    pub audits: Option<LayerAudits>,
-    pub rawan: Option<u32>,
-}
-
-/// Reads an area layer ([`areas_to_geojson`]).
-pub fn areas_from_geojson(body: &str) -> Result<Vec<LayerArea>, LayerError> {
-    let raw: RawCollection = serde_json::from_str(body).map_err(|e| LayerError(e.to_string()))?;
-    raw.features
-        .into_iter()
-        .map(|f| {
-            let p = f.properties;
-            let area = p
-                .area
-                .as_deref()
-                .ok_or_else(|| LayerError("an area has no code".into()))?
-                .parse::<AreaCode>()
-                .map_err(|e| LayerError(e.to_string()))?;
-            Ok(LayerArea {
-                area,
                 day_part: p.day_part,
                 audits: p.audits()?,
                 rawan: p.rawan,
