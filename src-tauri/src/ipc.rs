@@ -404,6 +404,8 @@ pub struct SafetyMap {
     pub cells: Vec<SafetyCell>,
     #[ts(type = "number | null")]
     pub fetched_at: Option<i64>,
+    // Day or night in Jakarta now: the part the map opens on.
+    pub day_part_now: DayPart,
 }
 
 /// A new report as the UI's report flow made it.

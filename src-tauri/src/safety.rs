@@ -3,6 +3,7 @@
 
 use tauri::State;
 
+use ronda_core::Timestamp;
 use ronda_core::audit::{AuditRatings, DayPart as CoreDayPart, Parameter};
 use ronda_core::safety;
 use ronda_core::safety_layer::LayerCell;
@@ -17,14 +18,17 @@ type Answer<T> = Result<T, CommandError>;
 #[tauri::command]
 pub async fn safety_map(state: State<'_, AppData>) -> Answer<SafetyMap> {
     let layer = state.store()?.safety_layer().map_err(|e| state.fail(e))?;
+    let day_part_now = day_part(CoreDayPart::of(Timestamp::now()));
     Ok(match layer {
         None => SafetyMap {
             cells: Vec::new(),
             fetched_at: None,
+            day_part_now,
         },
         Some(layer) => SafetyMap {
             cells: layer.cells.iter().map(cell).collect(),
             fetched_at: Some(layer.fetched_at),
+            day_part_now,
         },
     })
 }

@@ -1097,7 +1097,11 @@ fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map(
         ..
     } = Neighbourhood::new();
     let empty = rt.ok("safety_map", json!({}));
-    assert_eq!(empty, json!({"cells": [], "fetchedAt": null}));
+    let now = ronda_core::audit::DayPart::of(ronda_core::Timestamp::now()).code();
+    assert_eq!(
+        empty,
+        json!({"cells": [], "fetchedAt": null, "dayPartNow": now})
+    );
 
     rt.ok("activate", json!({"server": server.url, "code": rt_code}));
     let ratings = [

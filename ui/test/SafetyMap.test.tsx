@@ -83,8 +83,8 @@ describe('safety map', () => {
   });
 
   it('removes the cells when switched off and fetches them again when switched on', async () => {
-    let layer: SafetyMap = safetyLayer({ cells: CELLS.slice(0, 1), fetchedAt: FETCHED });
-    const backend = start(NIGHT, { safety_map: () => layer });
+    let cells = CELLS.slice(0, 1);
+    const backend = start(NIGHT, { safety_map: () => safetyLayer({ cells, fetchedAt: FETCHED }) });
     const toggle = await switchOn();
     await waitFor(() => expect(drawn()).toEqual(['night-a/malam']));
     act(() => toggle.click());
@@ -93,7 +93,7 @@ describe('safety map', () => {
     expect(homeMap().dataset.safetyCells).toBeUndefined();
     expect(screen.queryByTestId('safety-legend')).toBeNull();
     expect(screen.queryByTestId('safety-day-siang')).toBeNull();
-    layer = safetyLayer({ cells: CELLS.slice(0, 2), fetchedAt: FETCHED });
+    cells = CELLS.slice(0, 2);
     act(() => toggle.click());
     await waitFor(() => expect(drawn()).toEqual(['night-a/malam', 'night-b/malam']));
     expect(backend.callsTo('safety_map')).toHaveLength(2);

@@ -6,6 +6,7 @@ import type {
   AppState,
   AuditParameter,
   CategoryInfo,
+  DayPart,
   Kabar,
   Patrol,
   ReportLifecycle,
@@ -128,9 +129,17 @@ export function safetyCell(over: Partial<SafetyCell> = {}): SafetyCell {
   };
 }
 
-/** The public layer as last fetched: none by default (never fetched). */
+/** Day (06:00 to 17:59 WIB, UTC+7) or night at `ms`, as ronda-core's `DayPart::of` says. */
+export function dayPartAt(ms: number): DayPart {
+  const day = 86_400_000;
+  const hour = Math.floor(((((ms + 7 * 3_600_000) % day) + day) % day) / 3_600_000);
+  return hour >= 6 && hour < 18 ? 'siang' : 'malam';
+}
+
+/** The public layer as last fetched: none by default (never fetched), at the (fake) clock's day
+ *  part. */
 export function safetyLayer(over: Partial<SafetyMap> = {}): SafetyMap {
-  return { cells: [], fetchedAt: null, ...over };
+  return { cells: [], fetchedAt: null, dayPartNow: dayPartAt(Date.now()), ...over };
 }
 
 /** A patrol day for someone who heads no RT or RW and serves no area. */

@@ -3,7 +3,6 @@ import { KIND_COLOURS, pinStyle, STAGE_COLOURS } from '../src/logic/pins';
 import {
   cellsFor,
   cellStyle,
-  dayPartNow,
   RAWAN_COLOUR,
   ratingShare,
   safetyCounts,
@@ -90,17 +89,6 @@ describe('score bands', () => {
   });
 });
 
-describe('day part', () => {
-  it('is day from 06:00 to 17:59 in Jakarta, whatever the device’s zone', () => {
-    // WIB is UTC+7: 23:00 UTC is 06:00 the next morning in Jakarta.
-    expect(dayPartNow(new Date(Date.UTC(2025, 0, 5, 22, 59)))).toBe('malam');
-    expect(dayPartNow(new Date(Date.UTC(2025, 0, 5, 23, 0)))).toBe('siang');
-    expect(dayPartNow(Date.UTC(2025, 0, 6, 10, 59))).toBe('siang');
-    expect(dayPartNow(Date.UTC(2025, 0, 6, 11, 0))).toBe('malam');
-    expect(dayPartNow(Date.UTC(2025, 0, 6, 17, 0))).toBe('malam'); // midnight WIB
-    expect(dayPartNow(Date.UTC(1969, 11, 31, 5, 0))).toBe('siang'); // before 1970 too
-  });
-});
 
 describe('cells', () => {
   const day = safetyCell({ h3: 'a', dayPart: 'siang', audits: 4 });

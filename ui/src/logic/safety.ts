@@ -1,5 +1,5 @@
-// The safety map's words and colours: which band a 0–100 score falls in, day or night in Jakarta,
-// and the cells of one day part. The numbers themselves come from ronda-core (`safety`).
+// The safety map's words and colours: which band a 0–100 score falls in, and the cells of one
+// day part. The numbers themselves come from ronda-core (`safety`).
 import type { DayPart, SafetyCell } from '../ipc/bindings';
 
 export type Band = 'rawan' | 'kurang' | 'cukup' | 'aman';
@@ -37,17 +37,6 @@ export const OUTCOME_CODE = 'rasa_aman';
 
 /** The purple of unsafe-place flags (the `rawan` pins' edge). */
 export const RAWAN_COLOUR = '#b04dff';
-
-/** Jakarta (WIB) is UTC+7 all year. */
-const WIB_OFFSET_MS = 7 * 3_600_000;
-const DAY_MS = 24 * 3_600_000;
-
-/** Day (06:00 to 17:59 WIB) or night, as ronda-core's `DayPart::of` decides it. */
-export function dayPartNow(now: Date | number = Date.now()): DayPart {
-  const ms = typeof now === 'number' ? now : now.getTime();
-  const hour = Math.floor((((ms + WIB_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 3_600_000);
-  return hour >= 6 && hour < 18 ? 'siang' : 'malam';
-}
 
 export const cellsFor = (cells: readonly SafetyCell[], dayPart: DayPart): SafetyCell[] =>
   cells.filter((c) => c.dayPart === dayPart);

@@ -9,7 +9,7 @@ import { kelurahanOutline, reportsInView, safetyMap, toCommandError } from '../i
 import { useI18n } from '../i18n';
 import { debounce } from '../logic/debounce';
 import { href, navigate } from '../logic/route';
-import { cellsFor, dayPartNow } from '../logic/safety';
+import { cellsFor } from '../logic/safety';
 import { createHomeMap, type HomeMap } from '../map/homeMap';
 import { DayPartSwitch, SafetyCellPanel, SafetyCounts, SafetyInfo } from './SafetyLayer';
 import { useAuditForm } from './useAuditForm';
@@ -36,7 +36,8 @@ export function MapHome() {
   const [safetyOn, setSafetyOn] = useState(false);
   const [layer, setLayer] = useState<SafetyMap | null>(null);
   const [safetyError, setSafetyError] = useState<CommandError | null>(null);
-  const [dayPart, setDayPart] = useState<DayPart>(() => dayPartNow());
+  // Until the layer comes with the day part it is now in Jakarta.
+  const [dayPart, setDayPart] = useState<DayPart>('siang');
   const [picked, setPicked] = useState<string | null>(null);
   const safetyTicket = useRef(0);
   const form = useAuditForm(safetyOn);
@@ -51,9 +52,12 @@ export function MapHome() {
       return;
     }
     setSafetyOn(true);
-    setDayPart(dayPartNow());
     safetyMap()
-      .then((m) => ticket === safetyTicket.current && setLayer(m))
+      .then((m) => {
+        if (ticket !== safetyTicket.current) return;
+        setLayer(m);
+        setDayPart(m.dayPartNow);
+      })
       .catch((e) => ticket === safetyTicket.current && setSafetyError(toCommandError(e)));
   };
 
