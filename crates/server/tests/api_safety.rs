@@ -473,3 +473,50 @@ async fn the_demo_fills_the_safety_map_by_day_and_by_night() {
         "four RWs, day and night"
     );
 }
+
+#[tokio::test]
+async fn a_flag_s_point_reaches_the_officials_of_its_area_and_no_other_citizen() {
+    let server = TestServer::start().await;
+    let citizen = server.person("Warga pelapor", WARGA).await;
+    let neighbour = server.person("Warga tetangga", WARGA).await;
+    let rt_head = server.person("Pak RT", KETUA_RT).await;
+    let lurah = server.person("Bu Lurah", LURAH).await;
+    let elsewhere = server
+        .person(
+            "RT lain",
+            r#"{"role":"ketua_rt","rt":"31.74.02.1003/RW 001/RT 001"}"#,
+        )
+        .await;
+    let flagged = NewReport::with_id(
+        ReportId::new(),
+        ReportKind::Rawan,
+        "pelecehan",
+        location_at(-6.17540, 106.82720),
+        made_at(true),
+    )
+    .unwrap()
+    .in_area(Some(INSIDE.parse().unwrap()));
+    assert_eq!(
+        server.push_one(&citizen, create_op(&flagged)).await,
+        OpResult::Accepted
+    );
+    for (who, sees) in [
+        (&citizen, true),
+        (&rt_head, true),
+        (&lurah, true),
+        (&neighbour, false),
+        (&elsewhere, false),
+    ] {
+        let pulled = server.pull_all(who).await;
+        match pulled.get(&flagged.id()) {
+            Some(r) => {
+                assert!(sees, "{} should not see the flag", who.name);
+                assert_eq!(r.report.location().coord, flagged.location().coord);
+            }
+            None => assert!(!sees, "{} should see the flag", who.name),
+        }
+    }
+    // The public sees nothing of one flag.
+    let public = layer(&server, "neighbourhood").await;
+    assert_eq!(public.body["features"], serde_json::json!([]));
+}
