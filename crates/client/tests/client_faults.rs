@@ -51,6 +51,18 @@ async fn run(db: &Path, args: &[&str]) -> (bool, Value) {
 }
 
 /// Starts `ronda sync` and SIGKILLs it after `after`; true if it finished on its own first.
+/// Reports per import in the kill test, and its rounds of three imports.
+const BATCH: usize = 200;
+const ROUNDS: u64 = 4;
+
+/// How long one whole `ronda sync` takes.
+async fn timed_sync(db: &Path) -> Duration {
+    let t = std::time::Instant::now();
+    let (ok, summary) = run(db, &["sync"]).await;
+    assert!(ok, "{summary}");
+    t.elapsed()
+}
+
 async fn sync_killed_after(db: &Path, after: Duration) -> bool {
     let mut child = ronda(db)
         .arg("sync")
@@ -127,25 +139,34 @@ async fn killing_the_client_mid_push_and_mid_pull_loses_and_duplicates_nothing()
     );
     let mut rng = StdRng::seed_from_u64(11);
 
+    // How long a whole sync of one batch takes on this machine, pushing and pulling, so that
+    // each kill below lands at a random moment inside one (a fixed range would miss on a fast
+    // machine and hit only the start on a slow one).
+    let file = import_file(dir.path(), BATCH, 100);
+    assert!(run(&rt, &["import", file.to_str().unwrap()]).await.0);
+    let push = timed_sync(&rt).await;
+    let pull = timed_sync(&lurah).await;
+    let within = |rng: &mut StdRng, whole: Duration| {
+        let ms = whole.as_millis().max(10) as u64;
+        Duration::from_millis(rng.random_range(2..ms * 9 / 10))
+    };
+
     let mut kills = 0;
-    for round in 0..6 {
-        let file = import_file(dir.path(), 400, round);
-        assert!(run(&rt, &["import", file.to_str().unwrap()]).await.0);
-        // Kill the pusher, then the puller, at random moments, a few times each.
-        for _ in 0..3 {
-            kills += usize::from(
-                !sync_killed_after(&rt, Duration::from_millis(rng.random_range(20..300))).await,
-            );
-            kills += usize::from(
-                !sync_killed_after(&lurah, Duration::from_millis(rng.random_range(20..300))).await,
-            );
+    for round in 0..ROUNDS {
+        // Each attempt has a fresh batch to push and to pull.
+        for attempt in 0..3 {
+            let file = import_file(dir.path(), BATCH, round * 3 + attempt);
+            assert!(run(&rt, &["import", file.to_str().unwrap()]).await.0);
+            kills += usize::from(!sync_killed_after(&rt, within(&mut rng, push)).await);
+            kills += usize::from(!sync_killed_after(&lurah, within(&mut rng, pull)).await);
         }
         let (ok, check) = run(&rt, &["db", "check"]).await;
         assert!(ok && check["ok"] == true, "{check}");
     }
     assert!(
-        kills >= 10,
-        "only {kills} syncs were killed before finishing"
+        kills >= 12,
+        "only {kills} of {} syncs were killed before finishing (a whole sync: push {push:?}, pull {pull:?})",
+        ROUNDS * 6
     );
     let (ok, summary) = run(&rt, &["sync"]).await;
     assert!(ok, "{summary}");
@@ -154,7 +175,7 @@ async fn killing_the_client_mid_push_and_mid_pull_loses_and_duplicates_nothing()
     let (_, status) = run(&rt, &["status"]).await;
     assert_eq!(status["waiting_ops"], 0);
     let made = ids(&rt).await;
-    assert_eq!(made.len(), 2_400);
+    assert_eq!(made.len(), BATCH * (1 + 3 * ROUNDS as usize));
     assert_eq!(
         ids(&lurah).await,
         made,
