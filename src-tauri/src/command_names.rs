@@ -28,5 +28,6 @@ pub const COMMANDS: &[&str] = &[
     "patrol",
     "check_in_nihil",
     "audit_form",
+    "step_rules",
     "safety_map",
 ];

@@ -26,8 +26,9 @@ use crate::ipc::{
     ActionKind, AgencyInfo, AppState, AuditParameter, BeforeAfter, CategoryInfo, CommandError,
     CreatedReport, ErrorInfo, FieldStop, GeoJsonFeature, Kabar, KabarNews, KabarWaiting, Lang,
     LifecycleStep, LocationSource, MyReport, NearbyReport, OfferedAction, PhotoInfo, PresenceKind,
-    RejectReason, ReportDetail, ReportDraft, ReportLifecycle, ReportPin, SlaInfo, StagedPhoto,
-    StepPosition, SyncOutcome, SyncPhase, SyncProgress, SyncState, TimelineEntry,
+    RejectReason, RejectReasonRule, ReportDetail, ReportDraft, ReportLifecycle, ReportPin, SlaInfo,
+    StagedPhoto, StepPosition, StepRules, SyncOutcome, SyncPhase, SyncProgress, SyncState,
+    TimelineEntry,
 };
 use crate::state::{AppData, SyncerFor, outline_path, role_code};
 
@@ -104,6 +105,27 @@ pub async fn use_without_account(state: State<'_, AppData>) -> Answer<AppState> 
 #[tauri::command]
 pub fn categories() -> Vec<CategoryInfo> {
     CATALOGUE.iter().map(CategoryInfo::from).collect()
+}
+
+/// What each lifecycle step needs in words, so the step forms ask for a note exactly when
+/// ronda-core will want one.
+#[tauri::command]
+pub fn step_rules() -> StepRules {
+    use ronda_core::lifecycle::{ActionKind as CoreAction, RejectReason as CoreReason};
+    StepRules {
+        note_actions: CoreAction::ALL
+            .into_iter()
+            .filter(|a| a.needs_note())
+            .map(ActionKind::from)
+            .collect(),
+        reject_reasons: CoreReason::ALL
+            .into_iter()
+            .map(|r| RejectReasonRule {
+                reason: r.into(),
+                needs_note: r.needs_note(),
+            })
+            .collect(),
+    }
 }
 
 /// The safety audit's nine parameters, in the order `ratings` follow, with their rubrics.

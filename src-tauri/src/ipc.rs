@@ -533,6 +533,25 @@ impl From<ronda_core::lifecycle::ActionKind> for ActionKind {
     }
 }
 
+/// What a lifecycle step needs in words, from ronda-core: the steps that always need a note, and
+/// each reason to reject (in ronda-core's order) with whether it needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct StepRules {
+    pub note_actions: Vec<ActionKind>,
+    pub reject_reasons: Vec<RejectReasonRule>,
+}
+
+/// A reason to reject, and whether a rejection for it needs a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct RejectReasonRule {
+    pub reason: RejectReason,
+    pub needs_note: bool,
+}
+
 /// Why a report was rejected: ronda-core's fixed list (`lainnya` needs a note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -58,6 +58,7 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         commands::mark_kabar_read,
         commands::field_queue,
         commands::audit_form,
+        commands::step_rules,
         patrol::patrol,
         patrol::check_in_nihil,
         safety::safety_map,

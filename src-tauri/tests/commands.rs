@@ -1185,3 +1185,34 @@ fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map(
             .all(|p| (p[0].as_f64().unwrap() - MONAS.0).abs() < 0.01)
     );
 }
+
+#[test]
+fn step_rules_are_ronda_cores() {
+    let root = tempfile::tempdir().unwrap();
+    let t = TestApp::new(root.path());
+    let rules = t.ok("step_rules", json!({}));
+    assert_eq!(
+        rules["noteActions"],
+        json!(["reroute", "reopen", "close_unfixed"])
+    );
+    let reasons: Vec<(String, bool)> = rules["rejectReasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reason"].as_str().unwrap().to_owned(),
+                r["needsNote"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, bool)> = ronda_core::lifecycle::RejectReason::ALL
+        .iter()
+        .map(|r| {
+            let code = serde_json::to_value(r).unwrap();
+            (code.as_str().unwrap().to_owned(), r.needs_note())
+        })
+        .collect();
+    assert_eq!(reasons, want);
+    assert_eq!(reasons.last().unwrap(), &("lainnya".to_owned(), true));
+}

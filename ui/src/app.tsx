@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorMessage } from './components/ErrorMessage';
 import { TabBar } from './components/TabBar';
-import type { AppState, CategoryInfo, CommandError } from './ipc/bindings';
-import { appState, categories as loadCategories, toCommandError } from './ipc/commands';
+import type { AppState, CategoryInfo, CommandError, StepRules } from './ipc/bindings';
+import { appState, categories as loadCategories, stepRules as loadStepRules, toCommandError } from './ipc/commands';
 import { I18nContext, makeTranslator } from './i18n';
 import { parseRoute, type Route } from './logic/route';
 import { FieldMode } from './screens/FieldMode';
@@ -53,13 +53,15 @@ export function App() {
   const route = useRoute();
   const [state, setState] = useState<AppState | null>(null);
   const [categories, setCategories] = useState<CategoryInfo[]>([]);
+  const [stepRules, setStepRules] = useState<StepRules | null>(null);
   const [fatal, setFatal] = useState<CommandError | null>(null);
 
   const start = useCallback(async () => {
     setFatal(null);
     try {
-      const [s, c] = await Promise.all([appState(), loadCategories()]);
+      const [s, c, r] = await Promise.all([appState(), loadCategories(), loadStepRules()]);
       setCategories(c);
+      setStepRules(r);
       setState(s);
     } catch (e) {
       setFatal(toCommandError(e));
@@ -80,13 +82,15 @@ export function App() {
 
   const context = useMemo<AppContextValue | null>(
     () =>
-      state && {
+      state &&
+      stepRules && {
         state,
         setState,
         refresh: async () => setState(await appState()),
         categories,
+        stepRules,
       },
-    [state, categories],
+    [state, categories, stepRules],
   );
 
   let body;

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { AppState, CategoryInfo } from './ipc/bindings';
+import type { AppState, CategoryInfo, StepRules } from './ipc/bindings';
 
 export type AppContextValue = {
   state: AppState;
@@ -9,6 +9,8 @@ export type AppContextValue = {
   /** Reads `app_state` again (after work that changes the pending count, a sync, …). */
   refresh: () => Promise<void>;
   categories: readonly CategoryInfo[];
+  /** What each lifecycle step needs in words (ronda-core's rules). */
+  stepRules: StepRules;
 };
 
 export const AppContext = createContext<AppContextValue | null>(null);

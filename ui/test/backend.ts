@@ -11,6 +11,7 @@ import type {
   Patrol,
   ReportLifecycle,
   SafetyCell,
+  StepRules,
   SafetyMap,
 } from '../src/ipc/bindings';
 
@@ -68,6 +69,7 @@ export function baseHandlers(state: AppState = appState()): Record<string, Handl
   return {
     app_state: () => state,
     categories: () => CATEGORIES,
+    step_rules: () => STEP_RULES,
     kelurahan_outline: () => null,
     reports_in_view: () => [],
     my_reports: () => [],
@@ -128,6 +130,18 @@ export function safetyCell(over: Partial<SafetyCell> = {}): SafetyCell {
     ...over,
   };
 }
+
+/** ronda-core's step rules, as `step_rules` gives them. */
+export const STEP_RULES: StepRules = {
+  noteActions: ['reroute', 'reopen', 'close_unfixed'],
+  rejectReasons: [
+    { reason: 'tidak_ditemukan', needsNote: false },
+    { reason: 'bukan_masalah_publik', needsNote: false },
+    { reason: 'informasi_kurang', needsNote: false },
+    { reason: 'tidak_pantas', needsNote: false },
+    { reason: 'lainnya', needsNote: true },
+  ],
+};
 
 /** Day (06:00 to 17:59 WIB, UTC+7) or night at `ms`, as ronda-core's `DayPart::of` says. */
 export function dayPartAt(ms: number): DayPart {

@@ -15,33 +15,34 @@ import {
   stepProblem,
 } from '../src/logic/lifecycle';
 import { presenceWords, stepWho, walkWords } from '../src/logic/words';
+import { STEP_RULES } from './backend';
 
 const HERE = { lat: -6.1754, lon: 106.8272, accuracyM: 8, capturedAt: 1_700_000_000_000 };
 
 describe('what a step needs', () => {
   it('asks for a note where ronda-core does, and for "lainnya"', () => {
-    expect(needsNote({ action: 'reroute', reason: null })).toBe(true);
-    expect(needsNote({ action: 'reopen', reason: null })).toBe(true);
-    expect(needsNote({ action: 'close_unfixed', reason: null })).toBe(true);
-    expect(needsNote({ action: 'reject', reason: 'tidak_ditemukan' })).toBe(false);
-    expect(needsNote({ action: 'reject', reason: 'lainnya' })).toBe(true);
-    expect(needsNote({ action: 'verify', reason: null })).toBe(false);
+    expect(needsNote({ action: 'reroute', reason: null }, STEP_RULES)).toBe(true);
+    expect(needsNote({ action: 'reopen', reason: null }, STEP_RULES)).toBe(true);
+    expect(needsNote({ action: 'close_unfixed', reason: null }, STEP_RULES)).toBe(true);
+    expect(needsNote({ action: 'reject', reason: 'tidak_ditemukan' }, STEP_RULES)).toBe(false);
+    expect(needsNote({ action: 'reject', reason: 'lainnya' }, STEP_RULES)).toBe(true);
+    expect(needsNote({ action: 'verify', reason: null }, STEP_RULES)).toBe(false);
   });
 
   it('names what is missing, in order', () => {
-    expect(stepProblem(emptyForm('verify'), null)).toBeNull();
-    expect(stepProblem(emptyForm('reject'), null)).toBe('step.needReason');
-    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya' }, null)).toBe('step.needNote');
-    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya', note: '  ' }, null)).toBe('step.needNote');
-    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya', note: 'sudah diperbaiki warga' }, null)).toBeNull();
-    expect(stepProblem(emptyForm('reroute'), null)).toBe('step.needAgency');
-    expect(stepProblem({ ...emptyForm('reroute'), agency: 'bina_marga' }, null)).toBe('step.needNote');
-    expect(stepProblem(emptyForm('mark_duplicate'), null)).toBe('step.needOriginal');
-    expect(stepProblem(emptyForm('dispose'), null)).toBeNull();
-    expect(stepProblem(emptyForm('resolve'), HERE)).toBe('step.needPhoto');
-    expect(stepProblem({ ...emptyForm('resolve'), photo: 'a'.repeat(64) }, null)).toBe('step.needPosition');
-    expect(stepProblem({ ...emptyForm('resolve'), photo: 'a'.repeat(64) }, HERE)).toBeNull();
-    expect(stepProblem(emptyForm('reopen'), null)).toBe('step.needNote');
+    expect(stepProblem(emptyForm('verify'), null, STEP_RULES)).toBeNull();
+    expect(stepProblem(emptyForm('reject'), null, STEP_RULES)).toBe('step.needReason');
+    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya' }, null, STEP_RULES)).toBe('step.needNote');
+    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya', note: '  ' }, null, STEP_RULES)).toBe('step.needNote');
+    expect(stepProblem({ ...emptyForm('reject'), reason: 'lainnya', note: 'sudah diperbaiki warga' }, null, STEP_RULES)).toBeNull();
+    expect(stepProblem(emptyForm('reroute'), null, STEP_RULES)).toBe('step.needAgency');
+    expect(stepProblem({ ...emptyForm('reroute'), agency: 'bina_marga' }, null, STEP_RULES)).toBe('step.needNote');
+    expect(stepProblem(emptyForm('mark_duplicate'), null, STEP_RULES)).toBe('step.needOriginal');
+    expect(stepProblem(emptyForm('dispose'), null, STEP_RULES)).toBeNull();
+    expect(stepProblem(emptyForm('resolve'), HERE, STEP_RULES)).toBe('step.needPhoto');
+    expect(stepProblem({ ...emptyForm('resolve'), photo: 'a'.repeat(64) }, null, STEP_RULES)).toBe('step.needPosition');
+    expect(stepProblem({ ...emptyForm('resolve'), photo: 'a'.repeat(64) }, HERE, STEP_RULES)).toBeNull();
+    expect(stepProblem(emptyForm('reopen'), null, STEP_RULES)).toBe('step.needNote');
   });
 
   it('puts only what the action uses into the act arguments', () => {
@@ -79,7 +80,7 @@ describe('field mode outcomes', () => {
       note: 'saluran',
     });
     expect(outcomeForm('duplicate', { original: 'r-2' })).toMatchObject({ action: 'mark_duplicate', original: 'r-2' });
-    expect(stepProblem(outcomeForm('not_ours', { agency: 'sumber_daya_air' }), HERE)).toBe('step.needNote');
+    expect(stepProblem(outcomeForm('not_ours', { agency: 'sumber_daya_air' }), HERE, STEP_RULES)).toBe('step.needNote');
   });
 
   it('lists stops nearest first and never offers a report as its own original', () => {

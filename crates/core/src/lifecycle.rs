@@ -55,6 +55,12 @@ impl RejectReason {
         RejectReason::Lainnya,
     ];
 
+    /// Whether a rejection for this reason needs a note in words ("lainnya" says nothing by
+    /// itself).
+    pub fn needs_note(self) -> bool {
+        matches!(self, RejectReason::Lainnya)
+    }
+
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
             RejectReason::TidakDitemukan => lang.pick("Tidak ditemukan di lokasi", "Not found"),
@@ -440,9 +446,8 @@ pub fn next_status(status: ReportStatus, act: &Act) -> Result<ReportStatus, Life
     if kind.needs_note() && act.note.is_none() {
         return Err(LifecycleError::NoteRequired(kind.code()));
     }
-    if let Action::Reject {
-        reason: RejectReason::Lainnya,
-    } = act.action
+    if let Action::Reject { reason } = act.action
+        && reason.needs_note()
         && act.note.is_none()
     {
         return Err(LifecycleError::NoteRequired(kind.code()));

@@ -5,17 +5,19 @@ import type { AgencyInfo, CategoryInfo, CommandError, NearbyReport, RejectReason
 import { nearbyOpen, stagePhoto, toCommandError } from '../ipc/commands';
 import { useI18n } from '../i18n';
 import { formatDateTime, formatDistance } from '../i18n/format';
-import { DUPLICATE_RADIUS_M, duplicateCandidates, REJECT_REASONS } from '../logic/lifecycle';
+import { DUPLICATE_RADIUS_M, duplicateCandidates } from '../logic/lifecycle';
 import { categoryName, reasonName } from '../logic/words';
+import { useApp } from '../state';
 import { ErrorMessage } from './ErrorMessage';
 import { Icon } from './Icon';
 
 export function ReasonPicker({ value, onChange }: { value: RejectReason | null; onChange: (r: RejectReason) => void }) {
   const tr = useI18n();
+  const { stepRules } = useApp();
   return (
     <fieldset class="choices" data-testid="reason-picker">
       <legend>{tr.t('step.reason')}</legend>
-      {REJECT_REASONS.map((r) => (
+      {stepRules.rejectReasons.map(({ reason: r }) => (
         <label key={r} class="choice">
           <input
             type="radio"

@@ -93,6 +93,9 @@
  * - `field_queue({ lat, lon })` → `FieldStop[]`: reports to verify (new or reopened) in the
  *   person's home area, nearest first by walking distance. Errors `SIGNED_OUT`,
  *   `FIELD_AREA_REQUIRED` (an account with no single area of its own).
+ * - `step_rules()` → `StepRules`: ronda-core's rules for what a lifecycle step needs in words —
+ *   the actions that always need a note, and the reasons to reject in order, each with whether
+ *   it needs one.
  * - `audit_form()` → `AuditParameter[]`: the safety audit's nine parameters in order, with
  *   what each level 0–3 means in both languages. `create_report` takes their `ratings` (nine
  *   numbers in this order) for an `audit`, and answers with the report categories its zeros
@@ -139,6 +142,7 @@ import type {
   ReportPin,
   SafetyMap,
   StagedPhoto,
+  StepRules,
   StepPosition,
   SyncOutcome,
   SyncProgress,
@@ -192,6 +196,7 @@ export const useWithoutAccount = (): Promise<AppState> => call('use_without_acco
 export const categories = (): Promise<CategoryInfo[]> => call('categories');
 
 export const auditForm = (): Promise<AuditParameter[]> => call('audit_form');
+export const stepRules = (): Promise<StepRules> => call('step_rules');
 
 export type ViewBox = { south: number; west: number; north: number; east: number };
 

@@ -13,19 +13,11 @@ import type {
   RejectReason,
   SlaFlag,
   StepPosition,
+  StepRules,
 } from '../ipc/bindings';
 import type { StepArgs } from '../ipc/commands';
 import type { MessageKey } from '../i18n';
 import { coordinateError, type Fix } from './location';
-
-/** ronda-core's `RejectReason::ALL`, in its order. */
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'tidak_ditemukan',
-  'bukan_masalah_publik',
-  'informasi_kurang',
-  'tidak_pantas',
-  'lainnya',
-];
 
 /** The order the step buttons are shown in: the usual next step first. */
 export const ACTION_ORDER: readonly ActionKind[] = [
@@ -67,13 +59,11 @@ export const emptyForm = (action: ActionKind): StepForm => ({
   photo: null,
 });
 
-/** Whether a step needs a note in words (ronda-core's `needs_note`, and `lainnya`). */
-export function needsNote(form: Pick<StepForm, 'action' | 'reason'>): boolean {
+/** Whether a step needs a note in words, by ronda-core's rules (`step_rules`). */
+export function needsNote(form: Pick<StepForm, 'action' | 'reason'>, rules: StepRules): boolean {
+  if (rules.noteActions.includes(form.action)) return true;
   return (
-    form.action === 'reroute' ||
-    form.action === 'reopen' ||
-    form.action === 'close_unfixed' ||
-    (form.action === 'reject' && form.reason === 'lainnya')
+    form.action === 'reject' && rules.rejectReasons.some((r) => r.reason === form.reason && r.needsNote)
   );
 }
 
@@ -86,7 +76,7 @@ export type StepProblem =
   | 'step.needPosition';
 
 /** What is missing before the step can be sent, or null when it is complete. */
-export function stepProblem(form: StepForm, position: StepPosition | null): StepProblem | null {
+export function stepProblem(form: StepForm, position: StepPosition | null, rules: StepRules): StepProblem | null {
   switch (form.action) {
     case 'reject':
       if (!form.reason) return 'step.needReason';
@@ -104,7 +94,7 @@ export function stepProblem(form: StepForm, position: StepPosition | null): Step
     default:
       break;
   }
-  if (needsNote(form) && form.note.trim() === '') return 'step.needNote';
+  if (needsNote(form, rules) && form.note.trim() === '') return 'step.needNote';
   return null;
 }
 

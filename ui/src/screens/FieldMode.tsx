@@ -91,7 +91,7 @@ export function FieldMode() {
   const outcome = async (stop: FieldStop, which: FieldOutcome, extra: { agency?: string; note?: string; original?: string } = {}) => {
     if (busy) return;
     const form = outcomeForm(which, extra);
-    const problem = stepProblem(form, position);
+    const problem = stepProblem(form, position, app.stepRules);
     if (problem) {
       setStopError({ stop: stop.id, error: null, problem });
       return;

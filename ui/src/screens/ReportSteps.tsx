@@ -29,6 +29,7 @@ import {
   type StepProblem,
 } from '../logic/lifecycle';
 import { actionName } from '../logic/words';
+import { useApp } from '../state';
 import { useGps } from './useGps';
 
 export function SlaChip({ sla }: { sla: SlaInfo }) {
@@ -89,6 +90,7 @@ export function StepActions({
 }) {
   const tr = useI18n();
   const { t, lang } = tr;
+  const { stepRules } = useApp();
   const gps = useGps();
   const [form, setForm] = useState<StepForm | null>(null);
   const [photo, setPhoto] = useState<StagedPhoto | null>(null);
@@ -101,7 +103,7 @@ export function StepActions({
   const send = async (f: StepForm) => {
     const role = roleOf(f.action);
     if (!role || busy) return;
-    const why = stepProblem(f, position);
+    const why = stepProblem(f, position, stepRules);
     setProblem(why);
     setError(null);
     if (why) return;
@@ -186,7 +188,7 @@ export function StepActions({
             />
           )}
           {form.action !== 'mark_duplicate' && form.action !== 'dispose' && (
-            <NoteField value={form.note} required={needsNote(form)} onInput={(note) => change({ note })} />
+            <NoteField value={form.note} required={needsNote(form, stepRules)} onInput={(note) => change({ note })} />
           )}
           {problem && (
             <p class="error" role="alert" data-testid="step-problem" data-problem={problem}>
