@@ -9,7 +9,7 @@ import { DUPLICATE_RADIUS_M, duplicateCandidates } from '../logic/lifecycle';
 import { categoryName, reasonName } from '../logic/words';
 import { useApp } from '../state';
 import { ErrorMessage } from './ErrorMessage';
-import { Icon } from './Icon';
+import { PhotoButton } from './PhotoButton';
 
 export function ReasonPicker({ value, onChange }: { value: RejectReason | null; onChange: (r: RejectReason) => void }) {
   const tr = useI18n();
@@ -153,10 +153,7 @@ export function StepPhoto({
   const tr = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
-  const pick = async (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
+  const pick = async ([file]: File[]) => {
     if (!file) return;
     setBusy(true);
     setError(null);
@@ -171,19 +168,9 @@ export function StepPhoto({
   };
   return (
     <div class="stack">
-      <label class="btn">
-        <Icon name="camera" />
+      <PhotoButton icon="camera" camera disabled={busy} onFiles={(files) => void pick(files)} testid="step-photo-input">
         {busy ? tr.t('step.photoBusy') : required ? tr.t('step.photoRequired') : tr.t('step.photo')}
-        <input
-          class="visually-hidden"
-          type="file"
-          accept="image/*"
-          capture="environment"
-          disabled={busy}
-          onChange={pick}
-          data-testid="step-photo-input"
-        />
-      </label>
+      </PhotoButton>
       {value?.dataUrl && (
         <img class="step-photo" src={value.dataUrl} width={value.width} height={value.height} alt={tr.t('step.photoAlt')} data-testid="step-photo" />
       )}

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
+import { PhotoButton } from '../components/PhotoButton';
 import type { AuditParameter, CommandError } from '../ipc/bindings';
 import { attachPhoto, auditForm, createReport, toCommandError } from '../ipc/commands';
 import { useI18n } from '../i18n';
@@ -214,22 +215,9 @@ export function AuditFlow() {
                   </button>
                 </p>
               ) : (
-                <label class="btn">
-                  <Icon name="camera" />
+                <PhotoButton icon="camera" camera onFiles={([file]) => setPhoto(file ?? null)} testid="audit-photo-input">
                   {t('proof.camera')}
-                  <input
-                    class="visually-hidden"
-                    type="file"
-                    accept="image/*"
-                    capture="environment"
-                    onChange={(e) => {
-                      const input = e.currentTarget as HTMLInputElement;
-                      setPhoto(input.files?.[0] ?? null);
-                      input.value = '';
-                    }}
-                    data-testid="audit-photo-input"
-                  />
-                </label>
+                </PhotoButton>
               )}
             </details>
             <button

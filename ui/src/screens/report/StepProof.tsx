@@ -2,6 +2,7 @@
 // shown first, so a duplicate can become support instead.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Icon } from '../../components/Icon';
+import { PhotoButton } from '../../components/PhotoButton';
 import type { CategoryInfo, NearbyReport } from '../../ipc/bindings';
 import { nearbyOpen } from '../../ipc/commands';
 import { useI18n } from '../../i18n';
@@ -62,10 +63,7 @@ export function StepProof({
     };
   }, [point.lat, point.lon, category.code]);
 
-  const add = (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const files = Array.from(input.files ?? []);
-    input.value = ''; // the same photo can be chosen again after removing it
+  const add = (files: File[]) => {
     const room = MAX_PHOTOS - photosRef.current.length;
     setTooMany(files.length > room);
     const added = files.slice(0, Math.max(0, room)).map((file) => ({ key: nextKey++, file, url: previewUrl(file) }));
@@ -91,33 +89,12 @@ export function StepProof({
       <fieldset class="photos">
         <legend>{t('proof.photos')}</legend>
         <div class="photo-buttons">
-          <label class={full ? 'btn disabled' : 'btn'}>
-            <Icon name="camera" />
+          <PhotoButton icon="camera" camera multiple disabled={full} onFiles={add} testid="photo-input">
             {t('proof.camera')}
-            <input
-              class="visually-hidden"
-              type="file"
-              accept="image/*"
-              capture="environment"
-              multiple
-              disabled={full}
-              onChange={add}
-              data-testid="photo-input"
-            />
-          </label>
-          <label class={full ? 'btn disabled' : 'btn'}>
-            <Icon name="image" />
+          </PhotoButton>
+          <PhotoButton icon="image" multiple disabled={full} onFiles={add} testid="photo-gallery-input">
             {t('proof.gallery')}
-            <input
-              class="visually-hidden"
-              type="file"
-              accept="image/*"
-              multiple
-              disabled={full}
-              onChange={add}
-              data-testid="photo-gallery-input"
-            />
-          </label>
+          </PhotoButton>
         </div>
         <p class="hint" data-testid="photo-count">
           {t('proof.photoCount', { n: photos.length, max: MAX_PHOTOS })}
