@@ -375,6 +375,15 @@ pub enum DayPart {
     Malam,
 }
 
+impl From<ronda_core::audit::DayPart> for DayPart {
+    fn from(p: ronda_core::audit::DayPart) -> Self {
+        match p {
+            ronda_core::audit::DayPart::Siang => DayPart::Siang,
+            ronda_core::audit::DayPart::Malam => DayPart::Malam,
+        }
+    }
+}
+
 /// One H3 cell of the public safety layer in one day part, as the device last fetched it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

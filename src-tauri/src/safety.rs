@@ -8,7 +8,7 @@ use ronda_core::audit::{AuditRatings, DayPart as CoreDayPart, Parameter};
 use ronda_core::safety;
 use ronda_core::safety_layer::LayerCell;
 
-use crate::ipc::{AuditResult, CommandError, DayPart, ParameterValue, SafetyCell, SafetyMap};
+use crate::ipc::{AuditResult, CommandError, ParameterValue, SafetyCell, SafetyMap};
 use crate::state::AppData;
 
 type Answer<T> = Result<T, CommandError>;
@@ -18,18 +18,13 @@ type Answer<T> = Result<T, CommandError>;
 #[tauri::command]
 pub async fn safety_map(state: State<'_, AppData>) -> Answer<SafetyMap> {
     let layer = state.store()?.safety_layer().map_err(|e| state.fail(e))?;
-    let day_part_now = day_part(CoreDayPart::of(Timestamp::now()));
-    Ok(match layer {
-        None => SafetyMap {
-            cells: Vec::new(),
-            fetched_at: None,
-            day_part_now,
-        },
-        Some(layer) => SafetyMap {
-            cells: layer.cells.iter().map(cell).collect(),
-            fetched_at: Some(layer.fetched_at),
-            day_part_now,
-        },
+    Ok(SafetyMap {
+        cells: layer
+            .as_ref()
+            .map(|l| l.cells.iter().map(cell).collect())
+            .unwrap_or_default(),
+        fetched_at: layer.map(|l| l.fetched_at),
+        day_part_now: CoreDayPart::of(Timestamp::now()).into(),
     })
 }
 
@@ -37,26 +32,18 @@ fn cell(c: &LayerCell) -> SafetyCell {
     let audits = c.audits.as_ref();
     SafetyCell {
         h3: c.h3.to_string(),
-        day_part: day_part(c.day_part),
+        day_part: c.day_part.into(),
         ring: c.ring().iter().map(|p| [p.lat(), p.lon()]).collect(),
         audits: audits.map(|a| a.n),
         score: audits.map(|a| a.score),
-        parameters: audits
-            .map(|a| values(Parameter::ALL.map(|p| a.parameters[p.index()])))
-            .unwrap_or_default(),
+        parameters: audits.map(|a| values(a.parameters)).unwrap_or_default(),
         newest: audits.map(|a| a.newest.to_string()),
         oldest: audits.map(|a| a.oldest.to_string()),
         rawan: c.rawan,
     }
 }
 
-fn day_part(p: CoreDayPart) -> DayPart {
-    match p {
-        CoreDayPart::Siang => DayPart::Siang,
-        CoreDayPart::Malam => DayPart::Malam,
-    }
-}
-
+/// Nine values in [`Parameter::ALL`] order, each named by its parameter's code.
 fn values(v: [f64; 9]) -> Vec<ParameterValue> {
     Parameter::ALL
         .iter()

@@ -149,24 +149,18 @@ pub async fn build<S: Storage>(storage: &S, now: Timestamp) -> Result<HashMap<Le
         Level::ALL
             .into_iter()
             .map(|level| {
+                let cells = |res| {
+                    let cells = safety::public_layer(&audits, &flags, res, now);
+                    safety_layer::cells_to_geojson(&cells, fit)
+                };
+                let areas = |area| {
+                    safety_layer::areas_to_geojson(&safety::public_areas(&reports, area, now))
+                };
                 let geojson = match level {
-                    Level::Street | Level::Neighbourhood => {
-                        let res = if level == Level::Street {
-                            safety::STREET_RES
-                        } else {
-                            safety::NEIGHBOURHOOD_RES
-                        };
-                        let cells = safety::public_layer(&audits, &flags, res, now);
-                        safety_layer::cells_to_geojson(&cells, fit)
-                    }
-                    Level::Rw | Level::Kelurahan => {
-                        let area = if level == Level::Rw {
-                            AreaLevel::Rw
-                        } else {
-                            AreaLevel::Kelurahan
-                        };
-                        safety_layer::areas_to_geojson(&safety::public_areas(&reports, area, now))
-                    }
+                    Level::Street => cells(safety::STREET_RES),
+                    Level::Neighbourhood => cells(safety::NEIGHBOURHOOD_RES),
+                    Level::Rw => areas(AreaLevel::Rw),
+                    Level::Kelurahan => areas(AreaLevel::Kelurahan),
                 };
                 (level, Layer::new(geojson))
             })
