@@ -27,14 +27,17 @@ install_app_driver() {
   export RONDA_E2E_DRIVER_PORT="$((4400 + RANDOM % 500))"
 }
 
-# Starts Xvfb on a free display unless there is one already; logs go to $1. The caller stops it
-# with `stop_display`.
+# Starts Xvfb on a free display unless there is one already; logs go to $1, and the screen is
+# kept as a file beside it (RONDA_E2E_FRAMEBUFFER), where the end-to-end tests take their
+# screenshots. The caller stops it with `stop_display`.
 start_display() {
   if [ -n "${DISPLAY:-}" ]; then
     return
   fi
   local display=":$((90 + RANDOM % 100))"
-  Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp > "$1" 2>&1 &
+  local screen_dir
+  screen_dir="$(dirname "$1")"
+  Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp -fbdir "$screen_dir" > "$1" 2>&1 &
   xvfb_pid=$!
   export DISPLAY="$display"
   # Xvfb is ready when its socket exists.
@@ -42,8 +45,8 @@ start_display() {
     [ -e "/tmp/.X11-unix/X${display#:}" ] && break
     sleep 0.1
   done
-  # Software rendering: there is no GPU under Xvfb. (Turning WebKit's compositing off as well
-  # would make WebKitWebDriver's screenshots hang.)
+  export RONDA_E2E_FRAMEBUFFER="$screen_dir/Xvfb_screen0"
+  # Software rendering: there is no GPU under Xvfb.
   export LIBGL_ALWAYS_SOFTWARE=1
 }
 

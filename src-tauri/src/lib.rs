@@ -5,8 +5,8 @@
 //! Which window may call what is in `capabilities/`: the commands are granted to the window
 //! `main` only.
 
-// Tauri's mobile entry point exports `start_app` with `#[unsafe(no_mangle)]`; nothing else here is
-// unsafe, on any platform.
+// Tauri's mobile entry point exports `start_app` with `#[unsafe(no_mangle)]`; nothing else in the
+// library is unsafe, on any platform.
 #![cfg_attr(mobile, allow(unsafe_code))]
 
 mod background;
@@ -18,6 +18,8 @@ mod patrol;
 mod safety;
 mod settings;
 mod state;
+#[cfg(target_os = "linux")]
+pub mod webview_env;
 
 use tauri::{AppHandle, Builder, Emitter, Manager, Runtime};
 

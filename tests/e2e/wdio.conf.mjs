@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { saveWindowShot } from './screen.mjs';
 
 const need = (name) => {
   const value = process.env[name];
@@ -58,7 +59,7 @@ async function keepEvidence(title) {
   const name = `failed-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
   mkdirSync(dir, { recursive: true });
   try {
-    await browser.saveScreenshot(path.join(dir, `${name}.png`));
+    await saveWindowShot(browser, path.join(dir, `${name}.png`));
     writeFileSync(path.join(dir, `${name}.html`), await browser.getPageSource());
   } catch (e) {
     writeFileSync(path.join(dir, `${name}.txt`), String(e));

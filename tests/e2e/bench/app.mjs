@@ -3,7 +3,7 @@
 // each with an empty store (the baseline) and with 5,000 reports in view. `scripts/bench-app`
 // builds everything and sets the environment read here; it prints one JSON object.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
@@ -127,17 +127,64 @@ function appProcesses() {
   return [...all];
 }
 
-/** Resident and proportional memory of the app and its WebKit processes, in MB. */
+/** The physical pages a process has resident, by page frame number, from `/proc/<pid>/pagemap`
+ *  (only ranges that smaps says hold resident pages are read). Frame numbers read as 0 without
+ *  CAP_SYS_ADMIN: then this returns null. */
+function residentFrames(pid) {
+  const frames = new Set();
+  const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  const fd = openSync(`/proc/${pid}/pagemap`, 'r');
+  try {
+    let range = null;
+    for (const line of smaps.split('\n')) {
+      const start = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+      if (start) {
+        range = [BigInt(`0x${start[1]}`) / 4096n, BigInt(`0x${start[2]}`) / 4096n];
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+)/.exec(line);
+      if (!range || !rss || rss[1] === '0') continue;
+      const pages = Number(range[1] - range[0]);
+      const buffer = Buffer.alloc(pages * 8);
+      readSync(fd, buffer, 0, buffer.length, Number(range[0] * 8n));
+      for (let i = 0; i < pages; i++) {
+        const entry = buffer.readBigUInt64LE(i * 8);
+        if (entry >> 63n) frames.add(Number(entry & ((1n << 55n) - 1n)));
+      }
+      range = null;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return frames.has(0) && frames.size === 1 ? null : frames;
+}
+
+/** Memory of the app and its WebKit processes, in MB, four ways:
+ *  - rss: each process's resident set, summed (what the bar names; pages of a library that
+ *    all three processes map are counted three times);
+ *  - pss: each shared page divided among the processes that map it, summed;
+ *  - unique: every physical page the app's processes hold, counted once;
+ *  - anonymous: their own memory (heaps, JavaScript, buffers), not pages of files on disk. */
 function memory() {
-  let rss = 0;
-  let pss = 0;
+  const mb = (kb) => +(kb / 1024).toFixed(1);
   const pids = appProcesses();
+  const sum = { rss: 0, pss: 0, anonymous: 0 };
+  let frames = new Set();
   for (const pid of pids) {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-    pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    sum.rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    sum.pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    sum.anonymous += Number(/^Anonymous:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    const own = frames && residentFrames(pid);
+    frames = own ? new Set([...frames, ...own]) : null;
   }
-  return { processes: pids.length, rssMb: +(rss / 1024).toFixed(1), pssMb: +(pss / 1024).toFixed(1) };
+  return {
+    processes: pids.length,
+    rssMb: mb(sum.rss),
+    pssMb: mb(sum.pss),
+    uniqueMb: frames ? mb(frames.size * 4) : null,
+    anonymousMb: mb(sum.anonymous),
+  };
 }
 
 const pointer = (actions) => [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }];
@@ -213,8 +260,8 @@ async function frameTimes(browser) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function scenario(name, reports) {
-  const env = device(name, reports);
+async function scenario(name, reports, extraEnv = {}) {
+  const env = { ...device(name, reports), ...extraEnv };
   const driver = startDriver(env);
   try {
     const starts = [];
@@ -253,6 +300,9 @@ async function scenario(name, reports) {
 }
 
 const empty = await scenario('empty', null);
+// The baseline for the app's choice of WebKit renderer (src-tauri/src/webview_env.rs): the same
+// empty store with WebKit's DMA-BUF renderer, as a user who opts back in gets it.
+const emptyDmabuf = await scenario('empty-dmabuf', null, { WEBKIT_DISABLE_DMABUF_RENDERER: '0' });
 const full = await scenario('pins', pinsFile());
 if (full.pins !== PINS) throw new Error(`expected ${PINS} pins in view, the map drew ${full.pins}`);
-console.log(JSON.stringify({ empty, pins5000: full }, null, 2));
+console.log(JSON.stringify({ empty, emptyDmabufRenderer: emptyDmabuf, pins5000: full }, null, 2));

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
+import { saveWindowShot } from '../screen.mjs';
 
 const serverBin = process.env.RONDA_SERVER_BIN;
 const areasFile = process.env.RONDA_E2E_AREAS;
@@ -65,7 +66,7 @@ function uuid7() {
 
 async function shot(name) {
   mkdirSync(shots, { recursive: true });
-  await browser.saveScreenshot(path.join(shots, `${name}.png`));
+  await saveWindowShot(browser, path.join(shots, `${name}.png`));
 }
 
 async function syncStateOf(reportId) {
