@@ -30,4 +30,5 @@ pub const COMMANDS: &[&str] = &[
     "audit_form",
     "step_rules",
     "safety_map",
+    "score_bands",
 ];

@@ -175,6 +175,7 @@ pub async fn reports_in_view(
             status: r.status.into(),
             category: r.category.to_string(),
             score: r.score,
+            band: r.score.map(|s| ronda_core::safety::Band::of(s).into()),
         })
         .collect())
 }

@@ -353,6 +353,7 @@ pub struct ReportDetail {
 #[ts(export, export_to = "../../ui/src/ipc/bindings/")]
 pub struct AuditResult {
     pub score: f64,
+    pub band: ScoreBand,
     // In the order of `audit_form`, rasa aman last.
     pub ratings: Vec<ParameterValue>,
 }
@@ -364,6 +365,62 @@ pub struct AuditResult {
 pub struct ParameterValue {
     pub code: String,
     pub value: f64,
+    // The band of the value as a share of the best rating (how its bar is coloured).
+    pub band: ScoreBand,
+}
+
+impl ParameterValue {
+    pub fn new(code: impl Into<String>, value: f64) -> Self {
+        ParameterValue {
+            code: code.into(),
+            value,
+            band: ronda_core::safety::Band::of_rating(value).into(),
+        }
+    }
+}
+
+/// How a 0–100 safety score reads, worst first (`ronda_core::safety::Band`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub enum ScoreBand {
+    Rawan,
+    Kurang,
+    Cukup,
+    Aman,
+}
+
+impl From<ronda_core::safety::Band> for ScoreBand {
+    fn from(b: ronda_core::safety::Band) -> Self {
+        use ronda_core::safety::Band as B;
+        match b {
+            B::Rawan => ScoreBand::Rawan,
+            B::Kurang => ScoreBand::Kurang,
+            B::Cukup => ScoreBand::Cukup,
+            B::Aman => ScoreBand::Aman,
+        }
+    }
+}
+
+/// A score band and the whole scores it holds, for legends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/ipc/bindings/")]
+pub struct BandRange {
+    pub band: ScoreBand,
+    pub min: u8,
+    pub max: u8,
+}
+
+impl From<ronda_core::safety::Band> for BandRange {
+    fn from(b: ronda_core::safety::Band) -> Self {
+        let (min, max) = b.range();
+        BandRange {
+            band: b.into(),
+            min,
+            max,
+        }
+    }
 }
 
 /// Day (06:00–18:00 WIB) or night: safety aggregates never mix the two.
@@ -396,6 +453,7 @@ pub struct SafetyCell {
     // Null when the cell has too few audits to show (it is here for its flags).
     pub audits: Option<u32>,
     pub score: Option<f64>,
+    pub band: Option<ScoreBand>,
     // Nine weighted means 0–3 in the order of `audit_form`; empty without audits.
     pub parameters: Vec<ParameterValue>,
     // Dates (WIB) of the newest and the oldest audit.
@@ -448,8 +506,9 @@ pub struct ReportPin {
     pub kind: ReportKind,
     pub status: ReportStatus,
     pub category: String,
-    // A safety audit's score 0–100; null for other reports and unrated audits.
+    // A safety audit's score 0–100 and its band; null for other reports and unrated audits.
     pub score: Option<f64>,
+    pub band: Option<ScoreBand>,
 }
 
 /// How a sync round ended.

@@ -64,6 +64,7 @@ pub fn builder<R: Runtime>(base: Builder<R>) -> Builder<R> {
         patrol::patrol,
         patrol::check_in_nihil,
         safety::safety_map,
+        safety::score_bands,
     ])
     .setup(|app| {
         let paths = app.path();

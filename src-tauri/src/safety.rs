@@ -8,7 +8,7 @@ use ronda_core::audit::{AuditRatings, DayPart as CoreDayPart, Parameter};
 use ronda_core::safety;
 use ronda_core::safety_layer::LayerCell;
 
-use crate::ipc::{AuditResult, CommandError, ParameterValue, SafetyCell, SafetyMap};
+use crate::ipc::{AuditResult, BandRange, CommandError, ParameterValue, SafetyCell, SafetyMap};
 use crate::state::AppData;
 
 type Answer<T> = Result<T, CommandError>;
@@ -28,6 +28,12 @@ pub async fn safety_map(state: State<'_, AppData>) -> Answer<SafetyMap> {
     })
 }
 
+/// The score bands, worst first, with the whole scores each holds: what the legends show.
+#[tauri::command]
+pub fn score_bands() -> Vec<BandRange> {
+    safety::Band::ALL.into_iter().map(BandRange::from).collect()
+}
+
 fn cell(c: &LayerCell) -> SafetyCell {
     let audits = c.audits.as_ref();
     SafetyCell {
@@ -36,6 +42,7 @@ fn cell(c: &LayerCell) -> SafetyCell {
         ring: c.ring().iter().map(|p| [p.lat(), p.lon()]).collect(),
         audits: audits.map(|a| a.n),
         score: audits.map(|a| a.score),
+        band: audits.map(|a| safety::Band::of(a.score).into()),
         parameters: audits.map(|a| values(a.parameters)).unwrap_or_default(),
         newest: audits.map(|a| a.newest.to_string()),
         oldest: audits.map(|a| a.oldest.to_string()),
@@ -48,17 +55,16 @@ fn values(v: [f64; 9]) -> Vec<ParameterValue> {
     Parameter::ALL
         .iter()
         .zip(v)
-        .map(|(p, value)| ParameterValue {
-            code: p.code().to_owned(),
-            value,
-        })
+        .map(|(p, value)| ParameterValue::new(p.code(), value))
         .collect()
 }
 
 /// An audit's result as the report detail shows it.
 pub fn audit_result(ratings: &AuditRatings) -> AuditResult {
+    let score = safety::score(ratings);
     AuditResult {
-        score: safety::score(ratings),
+        score,
+        band: safety::Band::of(score).into(),
         ratings: values(ratings.as_array().map(|r| f64::from(r.get()))),
     }
 }

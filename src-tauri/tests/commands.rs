@@ -1131,8 +1131,14 @@ fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map(
         .unwrap();
     let score = pin["score"].as_f64().unwrap();
     assert!((score - ronda_core::safety::score(&first)).abs() < 1e-9);
+    let band = json!(ronda_core::safety::Band::of(score));
+    assert_eq!(pin["band"], band);
     let detail = rt.ok("report_detail", json!({ "id": ids[0] }));
     assert_eq!(detail["audit"]["score"].as_f64().unwrap(), score);
+    assert_eq!(detail["audit"]["band"], band);
+    // A rating of 1 of 3 is a third of the best: its bar is in the lowest band, a 2 in "cukup".
+    assert_eq!(detail["audit"]["ratings"][0]["band"], "rawan");
+    assert_eq!(detail["audit"]["ratings"][1]["band"], "cukup");
     let rated: Vec<(String, f64)> = detail["audit"]["ratings"]
         .as_array()
         .unwrap()
@@ -1168,6 +1174,12 @@ fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map(
     assert_eq!(cells.len(), 1, "{map}");
     let cell = &cells[0];
     assert_eq!(cell["audits"], 3);
+    assert_eq!(
+        cell["band"],
+        json!(ronda_core::safety::Band::of(
+            cell["score"].as_f64().unwrap()
+        ))
+    );
     assert_eq!(cell["parameters"].as_array().unwrap().len(), 9);
     assert_eq!(cell["parameters"][0]["code"], "penerangan");
     assert!((cell["parameters"][0]["value"].as_f64().unwrap() - 1.0).abs() < 0.01);
@@ -1183,6 +1195,21 @@ fn an_audits_score_colours_its_pin_and_after_sync_its_cell_is_on_the_safety_map(
     assert!(
         ring.iter()
             .all(|p| (p[0].as_f64().unwrap() - MONAS.0).abs() < 0.01)
+    );
+}
+
+#[test]
+fn score_bands_are_ronda_cores_in_order() {
+    let root = tempfile::tempdir().unwrap();
+    let t = TestApp::new(root.path());
+    assert_eq!(
+        t.ok("score_bands", json!({})),
+        json!([
+            {"band": "rawan", "min": 0, "max": 39},
+            {"band": "kurang", "min": 40, "max": 59},
+            {"band": "cukup", "min": 60, "max": 79},
+            {"band": "aman", "min": 80, "max": 100},
+        ])
     );
 }
 

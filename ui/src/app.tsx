@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorMessage } from './components/ErrorMessage';
 import { TabBar } from './components/TabBar';
-import type { AppState, CategoryInfo, CommandError, StepRules } from './ipc/bindings';
-import { appState, categories as loadCategories, stepRules as loadStepRules, toCommandError } from './ipc/commands';
+import type { AppState, BandRange, CategoryInfo, CommandError, StepRules } from './ipc/bindings';
+import {
+  appState,
+  categories as loadCategories,
+  scoreBands as loadScoreBands,
+  stepRules as loadStepRules,
+  toCommandError,
+} from './ipc/commands';
 import { I18nContext, makeTranslator } from './i18n';
 import { parseRoute, type Route } from './logic/route';
 import { FieldMode } from './screens/FieldMode';
@@ -54,14 +60,16 @@ export function App() {
   const [state, setState] = useState<AppState | null>(null);
   const [categories, setCategories] = useState<CategoryInfo[]>([]);
   const [stepRules, setStepRules] = useState<StepRules | null>(null);
+  const [scoreBands, setScoreBands] = useState<BandRange[]>([]);
   const [fatal, setFatal] = useState<CommandError | null>(null);
 
   const start = useCallback(async () => {
     setFatal(null);
     try {
-      const [s, c, r] = await Promise.all([appState(), loadCategories(), loadStepRules()]);
+      const [s, c, r, b] = await Promise.all([appState(), loadCategories(), loadStepRules(), loadScoreBands()]);
       setCategories(c);
       setStepRules(r);
+      setScoreBands(b);
       setState(s);
     } catch (e) {
       setFatal(toCommandError(e));
@@ -89,8 +97,9 @@ export function App() {
         refresh: async () => setState(await appState()),
         categories,
         stepRules,
+        scoreBands,
       },
-    [state, categories, stepRules],
+    [state, categories, stepRules, scoreBands],
   );
 
   let body;

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { AppState, CategoryInfo, StepRules } from './ipc/bindings';
+import type { AppState, BandRange, CategoryInfo, StepRules } from './ipc/bindings';
 
 export type AppContextValue = {
   state: AppState;
@@ -11,6 +11,8 @@ export type AppContextValue = {
   categories: readonly CategoryInfo[];
   /** What each lifecycle step needs in words (ronda-core's rules). */
   stepRules: StepRules;
+  /** The safety score's bands, worst first, with their scores (ronda-core's), for legends. */
+  scoreBands: readonly BandRange[];
 };
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -6,7 +6,7 @@ import { PIN_LIMIT, RELOAD_DELAY_MS } from '../src/screens/MapHome';
 import { appState, baseHandlers, deferred, mockBackend } from './backend';
 import { maps } from './fakeMaps';
 
-const pin = (id: string): ReportPin => ({ id, lat: -6.2, lon: 106.8, kind: 'laporan', status: 'baru', category: 'jalan-rusak', score: null });
+const pin = (id: string): ReportPin => ({ id, lat: -6.2, lon: 106.8, kind: 'laporan', status: 'baru', category: 'jalan-rusak', score: null, band: null });
 
 /** The map is made in an effect, just after the screen appears. */
 async function homeMap() {

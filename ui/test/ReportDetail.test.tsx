@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { App } from '../src/app';
 import type { ReportDetail } from '../src/ipc/bindings';
-import { appState, AUDIT_CODES, baseHandlers, lifecycle, mockBackend } from './backend';
+import { appState, AUDIT_CODES, baseHandlers, lifecycle, mockBackend, rated } from './backend';
 
 const t0 = Date.UTC(2025, 0, 5, 1, 0);
 const hour = 3600_000;
@@ -128,7 +128,7 @@ describe('report detail', () => {
       kind: 'audit',
       category: 'audit-keamanan',
       description: null,
-      audit: { score: 34.6, ratings: AUDIT_CODES.map((code, i) => ({ code, value: ratings[i]! })) },
+      audit: { score: 34.6, band: 'rawan', ratings: AUDIT_CODES.map((code, i) => rated(code, ratings[i]!)) },
     });
     const section = await screen.findByTestId('audit-result');
     expect(section.textContent).toContain('Hasil audit');
@@ -154,7 +154,7 @@ describe('report detail', () => {
         ...DETAIL,
         kind: 'audit',
         category: 'audit-keamanan',
-        audit: { score: 91, ratings: AUDIT_CODES.map((code) => ({ code, value: 3 })) },
+        audit: { score: 91, band: 'aman', ratings: AUDIT_CODES.map((code) => rated(code, 3)) },
       },
       'en',
     );

@@ -206,6 +206,31 @@ describe('safety map', () => {
     expect(screen.getByTestId('safety-legend')).toBeTruthy();
   });
 
+  it('takes each band and the legend’s ranges from ronda-core, never from the score itself', async () => {
+    // Bands as a future ronda-core might draw them: the app must follow, not its own thresholds.
+    start(NIGHT, {
+      score_bands: () => [
+        { band: 'rawan', min: 0, max: 49 },
+        { band: 'kurang', min: 50, max: 69 },
+        { band: 'cukup', min: 70, max: 84 },
+        { band: 'aman', min: 85, max: 100 },
+      ],
+      safety_map: () =>
+        safetyLayer({ cells: [safetyCell({ h3: 'x', dayPart: 'malam', score: 72, band: 'kurang' })], fetchedAt: FETCHED }),
+    });
+    await switchOn();
+    await waitFor(() => expect(drawn()).toEqual(['x/malam']));
+    const legend = screen.getByTestId('safety-legend');
+    expect(legend.textContent).toContain('0–49');
+    expect(legend.textContent).toContain('85–100');
+    expect(legend.textContent).not.toContain('0–39');
+    act(() => maps.home!.tapCell('x'));
+    const score = screen.getByTestId('safety-cell-score');
+    expect(score.textContent).toContain('Skor 72/100');
+    expect(score.textContent).toContain('Kurang aman');
+    expect(score.dataset.band).toBe('kurang');
+  });
+
   it('keeps a cell open across day and night when it has both', async () => {
     start(NIGHT);
     await switchOn();

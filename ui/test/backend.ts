@@ -5,12 +5,15 @@ import type {
   AgencyInfo,
   AppState,
   AuditParameter,
+  BandRange,
   CategoryInfo,
   DayPart,
   Kabar,
+  ParameterValue,
   Patrol,
   ReportLifecycle,
   SafetyCell,
+  ScoreBand,
   StepRules,
   SafetyMap,
 } from '../src/ipc/bindings';
@@ -70,6 +73,7 @@ export function baseHandlers(state: AppState = appState()): Record<string, Handl
     app_state: () => state,
     categories: () => CATEGORIES,
     step_rules: () => STEP_RULES,
+    score_bands: () => SCORE_BANDS,
     kelurahan_outline: () => null,
     reports_in_view: () => [],
     my_reports: () => [],
@@ -115,15 +119,35 @@ export function hexRing(lat: number, lon: number, r = 0.004): [number, number][]
   });
 }
 
-/** A neighbourhood cell with three audits (override what a test is about). */
+/** ronda-core's score bands, as `score_bands` gives them. */
+export const SCORE_BANDS: BandRange[] = [
+  { band: 'rawan', min: 0, max: 39 },
+  { band: 'kurang', min: 40, max: 59 },
+  { band: 'cukup', min: 60, max: 79 },
+  { band: 'aman', min: 80, max: 100 },
+];
+
+/** The band of a score, as ronda-core's `Band::of` gives it with the score. */
+export function bandOf(score: number): ScoreBand {
+  const shown = Math.round(score);
+  return SCORE_BANDS.find((b) => shown <= b.max)?.band ?? 'aman';
+}
+
+/** A rating 0–3 with its band, as the Rust side sends it. */
+export const rated = (code: string, value: number): ParameterValue => ({ code, value, band: bandOf((value / 3) * 100) });
+
+/** A neighbourhood cell with three audits (override what a test is about; the band follows the
+ *  score unless given). */
 export function safetyCell(over: Partial<SafetyCell> = {}): SafetyCell {
+  const score = over.score === undefined ? 72 : over.score;
   return {
     h3: '88658a0001fffff',
     dayPart: 'malam',
     ring: hexRing(-6.2, 106.8),
     audits: 3,
-    score: 72,
-    parameters: AUDIT_CODES.map((code, i) => ({ code, value: (i % 4) * 0.75 + 0.5 })),
+    score,
+    band: score === null ? null : bandOf(score),
+    parameters: AUDIT_CODES.map((code, i) => rated(code, (i % 4) * 0.75 + 0.5)),
     newest: '2025-03-10',
     oldest: '2025-01-03',
     rawan: null,

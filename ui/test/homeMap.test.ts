@@ -76,6 +76,7 @@ describe('home map safety cells', () => {
       status: 'baru',
       category: 'audit-keamanan',
       score: 80,
+      band: 'aman',
     };
     map.setPins([pin]);
     // The map's container is 0×0 here, so the map's centre (where the pin is) is at (0, 0).

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KIND_COLOURS, pinStyle, STAGE_COLOURS } from '../src/logic/pins';
-import {
-  cellsFor,
-  cellStyle,
-  RAWAN_COLOUR,
-  ratingShare,
-  safetyCounts,
-  SCORE_BANDS,
-  scoreBand,
-} from '../src/logic/safety';
-import { safetyCell } from './backend';
+import { BAND_COLOURS, cellsFor, cellStyle, RAWAN_COLOUR, ratingShare, safetyCounts } from '../src/logic/safety';
+import { SCORE_BANDS, safetyCell } from './backend';
 
 const linear = (hex: string): number[] =>
   [1, 3, 5].map((i) => {
@@ -48,40 +40,25 @@ function seen(hex: string, sight: number[][]): [number, number, number] {
 }
 
 describe('score bands', () => {
-  it('cover 0 to 100 without a gap, worst first', () => {
-    expect(SCORE_BANDS.map((b) => b.band)).toEqual(['rawan', 'kurang', 'cukup', 'aman']);
-    expect(SCORE_BANDS[0]!.min).toBe(0);
-    expect(SCORE_BANDS[SCORE_BANDS.length - 1]!.max).toBe(100);
-    for (let i = 1; i < SCORE_BANDS.length; i++) {
-      expect(SCORE_BANDS[i]!.min).toBe(SCORE_BANDS[i - 1]!.max + 1);
-    }
-  });
-
-  it('puts a score in the band of the whole number shown', () => {
-    const band = (s: number) => scoreBand(s).band;
-    expect([0, 20, 39, 39.4].map(band)).toEqual(['rawan', 'rawan', 'rawan', 'rawan']);
-    expect([39.5, 40, 59].map(band)).toEqual(['kurang', 'kurang', 'kurang']);
-    expect([60, 79, 79.49].map(band)).toEqual(['cukup', 'cukup', 'cukup']);
-    expect([79.5, 80, 100].map(band)).toEqual(['aman', 'aman', 'aman']);
-    // Out of range stays in the end bands.
-    expect(band(-3)).toBe('rawan');
-    expect(band(140)).toBe('aman');
+  it('have a colour each, for every band ronda-core names', () => {
+    expect(Object.keys(BAND_COLOURS).sort()).toEqual(SCORE_BANDS.map((b) => b.band).sort());
   });
 
   it('stay apart for colour-blind eyes too, and show on the dark map', () => {
+    const colours = SCORE_BANDS.map((b) => [b.band, BAND_COLOURS[b.band]] as const);
     for (const [name, sight] of Object.entries(SIGHT)) {
-      for (let i = 0; i < SCORE_BANDS.length; i++) {
-        for (let j = i + 1; j < SCORE_BANDS.length; j++) {
-          const [a, b] = [seen(SCORE_BANDS[i]!.colour, sight), seen(SCORE_BANDS[j]!.colour, sight)];
+      for (let i = 0; i < colours.length; i++) {
+        for (let j = i + 1; j < colours.length; j++) {
+          const [a, b] = [seen(colours[i]![1], sight), seen(colours[j]![1], sight)];
           const deltaE = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-          expect(deltaE, `${name}: ${SCORE_BANDS[i]!.band}/${SCORE_BANDS[j]!.band}`).toBeGreaterThanOrEqual(30);
+          expect(deltaE, `${name}: ${colours[i]![0]}/${colours[j]![0]}`).toBeGreaterThanOrEqual(30);
         }
       }
     }
-    for (const b of SCORE_BANDS) expect(contrast(b.colour, '#1d2327'), b.band).toBeGreaterThanOrEqual(3);
+    for (const [band, colour] of colours) expect(contrast(colour, '#1d2327'), band).toBeGreaterThanOrEqual(3);
   });
 
-  it('colours a 0–3 rating like the score it would make', () => {
+  it('draws a 0–3 rating as a share of the best', () => {
     expect(ratingShare(0)).toBe(0);
     expect(ratingShare(3)).toBe(100);
     expect(ratingShare(1.5)).toBe(50);
@@ -93,7 +70,7 @@ describe('score bands', () => {
 describe('cells', () => {
   const day = safetyCell({ h3: 'a', dayPart: 'siang', audits: 4 });
   const night = safetyCell({ h3: 'a', dayPart: 'malam', audits: 7 });
-  const flags = safetyCell({ h3: 'b', dayPart: 'malam', audits: null, score: null, parameters: [], rawan: 6 });
+  const flags = safetyCell({ h3: 'b', dayPart: 'malam', audits: null, score: null, band: null, parameters: [], rawan: 6 });
 
   it('are drawn one day part at a time', () => {
     expect(cellsFor([day, night, flags], 'malam')).toEqual([night, flags]);
@@ -106,13 +83,13 @@ describe('cells', () => {
   });
 
   it('fill by band; flags alone are a dashed purple outline', () => {
-    expect(cellStyle({ score: 25, rawan: null })).toMatchObject({ fillColor: scoreBand(25).colour, dashArray: null });
-    const alone = cellStyle({ score: null, rawan: 6 });
+    expect(cellStyle({ band: 'rawan', rawan: null })).toMatchObject({ fillColor: BAND_COLOURS.rawan, dashArray: null });
+    const alone = cellStyle({ band: null, rawan: 6 });
     expect(alone).toMatchObject({ color: RAWAN_COLOUR, dashArray: '6 5' });
-    expect(alone.fillOpacity).toBeLessThan(cellStyle({ score: 25, rawan: null }).fillOpacity);
+    expect(alone.fillOpacity).toBeLessThan(cellStyle({ band: 'rawan', rawan: null }).fillOpacity);
     // Both: the band's fill, the flags' edge.
-    expect(cellStyle({ score: 90, rawan: 8 })).toMatchObject({
-      fillColor: scoreBand(90).colour,
+    expect(cellStyle({ band: 'aman', rawan: 8 })).toMatchObject({
+      fillColor: BAND_COLOURS.aman,
       color: RAWAN_COLOUR,
       dashArray: '6 5',
     });
@@ -120,11 +97,11 @@ describe('cells', () => {
 });
 
 describe('audit pins', () => {
-  it('fill by score, keep the audit’s blue edge', () => {
-    const low = pinStyle('audit', 'baru', 20);
-    const high = pinStyle('audit', 'baru', 91);
-    expect(low.fillColor).toBe(scoreBand(20).colour);
-    expect(high.fillColor).toBe(scoreBand(91).colour);
+  it('fill by their score’s band, keep the audit’s blue edge', () => {
+    const low = pinStyle('audit', 'baru', 'rawan');
+    const high = pinStyle('audit', 'baru', 'aman');
+    expect(low.fillColor).toBe(BAND_COLOURS.rawan);
+    expect(high.fillColor).toBe(BAND_COLOURS.aman);
     expect(low.color).toBe(KIND_COLOURS.audit);
     expect(high.color).toBe(KIND_COLOURS.audit);
   });
@@ -132,6 +109,6 @@ describe('audit pins', () => {
   it('fill by stage without a score, and for every other kind', () => {
     expect(pinStyle('audit', 'baru', null).fillColor).toBe(STAGE_COLOURS.new);
     expect(pinStyle('laporan', 'selesai', null).fillColor).toBe(STAGE_COLOURS.done);
-    expect(pinStyle('rawan', 'baru', 10).fillColor).toBe(STAGE_COLOURS.new);
+    expect(pinStyle('rawan', 'baru', 'rawan').fillColor).toBe(STAGE_COLOURS.new);
   });
 });

@@ -94,6 +94,51 @@ pub fn score(ratings: &AuditRatings) -> f64 {
     (100.0 * weighted / 3.0).clamp(0.0, 100.0)
 }
 
+/// How a score reads to the people it describes, worst first: the words and colours of the
+/// safety map, the audit pins and an audit's result all follow these bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// 0–39: unsafe.
+    Rawan,
+    /// 40–59: not safe enough.
+    Kurang,
+    /// 60–79: safe enough.
+    Cukup,
+    /// 80–100: safe.
+    Aman,
+}
+
+impl Band {
+    pub const ALL: [Band; 4] = [Band::Rawan, Band::Kurang, Band::Cukup, Band::Aman];
+
+    /// The lowest and the highest whole score in the band.
+    pub const fn range(self) -> (u8, u8) {
+        match self {
+            Band::Rawan => (0, 39),
+            Band::Kurang => (40, 59),
+            Band::Cukup => (60, 79),
+            Band::Aman => (80, 100),
+        }
+    }
+
+    /// The band of a 0–100 score, by the whole number a user is shown: 39.6 shows as 40, so it
+    /// is `Kurang`. Scores outside 0–100 fall in the nearest band; a score that is not a number
+    /// reads as `Rawan`, never as safe.
+    pub fn of(score: f64) -> Band {
+        let shown = if score.is_nan() { 0.0 } else { score.round() };
+        Band::ALL
+            .into_iter()
+            .find(|band| shown <= f64::from(band.range().1))
+            .unwrap_or(Band::Aman)
+    }
+
+    /// The band of a 0–3 rating, read as a share of the best rating, as its bar is coloured.
+    pub fn of_rating(value: f64) -> Band {
+        Band::of(100.0 * value / 3.0)
+    }
+}
+
 /// How well the score's eight parameters explain rasa aman in a set of audits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Fit {
@@ -698,6 +743,35 @@ pub fn public_layer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bands_cover_every_whole_score_once_in_order() {
+        let mut next = 0u8;
+        for band in Band::ALL {
+            let (low, high) = band.range();
+            assert_eq!(low, next, "{band:?} starts where the one before ended");
+            assert!(high >= low);
+            for whole in low..=high {
+                assert_eq!(Band::of(f64::from(whole)), band);
+            }
+            next = high + 1;
+        }
+        assert_eq!(next, 101);
+    }
+
+    #[test]
+    fn a_score_falls_in_the_band_of_the_number_shown() {
+        assert_eq!(Band::of(39.4), Band::Rawan);
+        assert_eq!(Band::of(39.6), Band::Kurang);
+        assert_eq!(Band::of(79.5), Band::Aman);
+        assert_eq!(Band::of(-3.0), Band::Rawan);
+        assert_eq!(Band::of(130.0), Band::Aman);
+        assert_eq!(Band::of(f64::NAN), Band::Rawan);
+        assert_eq!(Band::of_rating(0.0), Band::Rawan);
+        assert_eq!(Band::of_rating(1.5), Band::Kurang);
+        assert_eq!(Band::of_rating(2.0), Band::Cukup);
+        assert_eq!(Band::of_rating(3.0), Band::Aman);
+    }
 
     #[test]
     fn solves_a_known_system() {

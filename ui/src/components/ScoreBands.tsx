@@ -1,11 +1,12 @@
 // The safety score's words and colours, shared by the map's legends, a cell of the safety map and
 // an audit's detail: the bands, one score with its band, and ratings as labelled bars.
-import type { AuditParameter, ParameterValue } from '../ipc/bindings';
+import type { AuditParameter, ParameterValue, ScoreBand } from '../ipc/bindings';
 import { useI18n } from '../i18n';
 import { formatNumber } from '../i18n/format';
 import { rubric } from '../logic/audit';
-import { OUTCOME_CODE, ratingShare, SCORE_BANDS, scoreBand } from '../logic/safety';
+import { BAND_COLOURS, OUTCOME_CODE, ratingShare } from '../logic/safety';
 import { auditParameterName, bandName } from '../logic/words';
+import { useApp } from '../state';
 
 export function Swatch({ fill, stroke = '#fff', dashed = false }: { fill: string; stroke?: string; dashed?: boolean }) {
   return (
@@ -25,14 +26,15 @@ export function Swatch({ fill, stroke = '#fff', dashed = false }: { fill: string
   );
 }
 
-/** Every band: its colour, its scores and its name, worst first. */
+/** Every band: its colour, its scores and its name, worst first (ronda-core's bands). */
 export function ScoreBandList() {
   const tr = useI18n();
+  const { scoreBands } = useApp();
   return (
     <ul class="score-bands">
-      {SCORE_BANDS.map((b) => (
+      {scoreBands.map((b) => (
         <li key={b.band} data-band={b.band}>
-          <Swatch fill={b.colour} />
+          <Swatch fill={BAND_COLOURS[b.band]} />
           <span class="range">
             {b.min}–{b.max}
           </span>{' '}
@@ -45,10 +47,11 @@ export function ScoreBandList() {
 
 /** The bands as one line of colours with their lower bounds: the folded legend. */
 export function ScoreStrip() {
+  const { scoreBands } = useApp();
   return (
     <span class="score-strip" aria-hidden="true">
-      {SCORE_BANDS.map((b) => (
-        <span key={b.band} class="score-chip" style={{ background: b.colour }}>
+      {scoreBands.map((b) => (
+        <span key={b.band} class="score-chip" style={{ background: BAND_COLOURS[b.band] }}>
           {b.min}
         </span>
       ))}
@@ -57,14 +60,13 @@ export function ScoreStrip() {
 }
 
 /** "Skor 72/100 · Cukup aman" with the band's colour. */
-export function ScoreLine({ score, testid }: { score: number; testid?: string }) {
+export function ScoreLine({ score, band, testid }: { score: number; band: ScoreBand; testid?: string }) {
   const tr = useI18n();
-  const band = scoreBand(score);
   return (
-    <p class="score-line" data-testid={testid} data-score={Math.round(score)} data-band={band.band}>
-      <Swatch fill={band.colour} />
+    <p class="score-line" data-testid={testid} data-score={Math.round(score)} data-band={band}>
+      <Swatch fill={BAND_COLOURS[band]} />
       <strong>{tr.t('safety.score', { score: formatNumber(score, tr.lang) })}</strong>
-      <span>· {bandName(tr, band.band)}</span>
+      <span>· {bandName(tr, band)}</span>
     </p>
   );
 }
@@ -125,7 +127,7 @@ function Bar({
       </span>
       <span class="param-value">{formatNumber(value.value, lang, 1)}/3</span>
       <span class="param-bar" aria-hidden="true">
-        <span style={{ width: `${share}%`, background: scoreBand(share).colour }} />
+        <span style={{ width: `${share}%`, background: BAND_COLOURS[value.band] }} />
       </span>
       {level && <span class="param-rubric">{level}</span>}
     </li>

@@ -96,6 +96,8 @@
  * - `step_rules()` → `StepRules`: ronda-core's rules for what a lifecycle step needs in words —
  *   the actions that always need a note, and the reasons to reject in order, each with whether
  *   it needs one.
+ * - `score_bands()` → `BandRange[]`: ronda-core's safety score bands, worst first, each with
+ *   the whole scores it holds (for legends; every score, cell and rating arrives with its band).
  * - `audit_form()` → `AuditParameter[]`: the safety audit's nine parameters in order, with
  *   what each level 0–3 means in both languages. `create_report` takes their `ratings` (nine
  *   numbers in this order) for an `audit`, and answers with the report categories its zeros
@@ -125,6 +127,7 @@ import type {
   AgencyInfo,
   AppState,
   AuditParameter,
+  BandRange,
   CategoryInfo,
   CommandError,
   CreatedReport,
@@ -197,6 +200,7 @@ export const categories = (): Promise<CategoryInfo[]> => call('categories');
 
 export const auditForm = (): Promise<AuditParameter[]> => call('audit_form');
 export const stepRules = (): Promise<StepRules> => call('step_rules');
+export const scoreBands = (): Promise<BandRange[]> => call('score_bands');
 
 export type ViewBox = { south: number; west: number; north: number; east: number };
 

@@ -1,7 +1,7 @@
 // How a report looks on the map: the fill says how far it got (for an audit with a score: how
 // safe the place scored), the edge says what kind it is.
-import type { ReportKind, ReportStatus } from '../ipc/bindings';
-import { scoreBand } from './safety';
+import type { ReportKind, ReportStatus, ScoreBand } from '../ipc/bindings';
+import { BAND_COLOURS } from './safety';
 
 export type Stage = 'new' | 'handling' | 'done' | 'closed';
 
@@ -50,13 +50,13 @@ export type PinStyle = {
   weight: number;
 };
 
-/** `score` is an audit's 0–100 score (null for other kinds, or an audit without ratings). */
-export function pinStyle(kind: ReportKind, status: ReportStatus, score: number | null): PinStyle {
+/** `band` is the band of an audit's score (null for other kinds, or an audit without ratings). */
+export function pinStyle(kind: ReportKind, status: ReportStatus, band: ScoreBand | null): PinStyle {
   const stage = stageOf(status);
-  const scored = kind === 'audit' && score !== null;
+  const scored = kind === 'audit' && band !== null;
   return {
     radius: kind === 'laporan' ? 7 : 8,
-    fillColor: scored ? scoreBand(score).colour : STAGE_COLOURS[stage],
+    fillColor: scored ? BAND_COLOURS[band] : STAGE_COLOURS[stage],
     fillOpacity: stage === 'closed' ? 0.6 : 0.95,
     color: KIND_COLOURS[kind],
     weight: kind === 'laporan' ? 1.5 : 3,

@@ -1,33 +1,17 @@
-// The safety map's words and colours: which band a 0–100 score falls in, and the cells of one
-// day part. The numbers themselves come from ronda-core (`safety`).
-import type { DayPart, SafetyCell } from '../ipc/bindings';
+// The safety map's colours and the cells of one day part. The numbers and the bands they fall
+// in come from ronda-core (`safety`): a score, a cell and a rating arrive with their band.
+import type { DayPart, SafetyCell, ScoreBand } from '../ipc/bindings';
 
-export type Band = 'rawan' | 'kurang' | 'cukup' | 'aman';
-
-export type ScoreBand = {
-  band: Band;
-  /** Lowest and highest whole score in the band. */
-  min: number;
-  max: number;
-  colour: string;
-};
-
-/** The score bands, worst first: red, orange, light green, teal. Chosen so every pair stays
+/** Each band's colour, worst first: red, orange, light green, teal. Chosen so every pair stays
  *  apart (CIELAB ΔE ≥ 30) with normal sight and simulated protanopia, deuteranopia and
  *  tritanopia (see safety.test.ts), and each has at least 3:1 contrast against the dark map
  *  background; on the light map the hexagons get a dark halo (app.css). */
-export const SCORE_BANDS: readonly ScoreBand[] = [
-  { band: 'rawan', min: 0, max: 39, colour: '#cc3311' },
-  { band: 'kurang', min: 40, max: 59, colour: '#f5b020' },
-  { band: 'cukup', min: 60, max: 79, colour: '#a0c870' },
-  { band: 'aman', min: 80, max: 100, colour: '#00897b' },
-];
-
-/** The band of a score, by the whole number shown (39.6 shows as 40, so it is "kurang"). */
-export function scoreBand(score: number): ScoreBand {
-  const shown = Math.round(score);
-  return SCORE_BANDS.find((b) => shown <= b.max) ?? SCORE_BANDS[SCORE_BANDS.length - 1]!;
-}
+export const BAND_COLOURS: Readonly<Record<ScoreBand, string>> = {
+  rawan: '#cc3311',
+  kurang: '#f5b020',
+  cukup: '#a0c870',
+  aman: '#00897b',
+};
 
 /** A 0–3 rating as a 0–100 share, to colour its bar like a score. */
 export const ratingShare = (value: number): number => (Math.max(0, Math.min(3, value)) / 3) * 100;
@@ -57,9 +41,9 @@ export type CellStyle = {
 
 /** How a cell is drawn: filled by its band. A dashed purple edge marks citizens' unsafe-place
  *  flags; a cell with flags and no score has only that edge and a light purple fill. */
-export function cellStyle(cell: Pick<SafetyCell, 'score' | 'rawan'>): CellStyle {
+export function cellStyle(cell: Pick<SafetyCell, 'band' | 'rawan'>): CellStyle {
   const flagged = cell.rawan !== null;
-  if (cell.score === null) {
+  if (cell.band === null) {
     return {
       color: RAWAN_COLOUR,
       weight: 2.5,
@@ -69,7 +53,7 @@ export function cellStyle(cell: Pick<SafetyCell, 'score' | 'rawan'>): CellStyle 
       dashArray: '6 5',
     };
   }
-  const { colour } = scoreBand(cell.score);
+  const colour = BAND_COLOURS[cell.band];
   return {
     color: flagged ? RAWAN_COLOUR : colour,
     weight: flagged ? 2.5 : 2,

@@ -11,13 +11,13 @@ import type {
   RejectReason,
   ReportKind,
   ReportStatus,
+  ScoreBand,
   SyncState,
   TimelineEntry,
 } from '../ipc/bindings';
 import { isMessageKey, type MessageKey, type Translator } from '../i18n';
 import { formatDistance } from '../i18n/format';
 import { parameterName } from './audit';
-import type { Band } from './safety';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['laporan', 'rawan', 'audit'];
 
@@ -53,14 +53,14 @@ export const statusName = ({ t }: Translator, status: ReportStatus): string =>
 
 export const kindName = ({ t }: Translator, kind: ReportKind): string => t(KIND_KEYS[kind]);
 
-const BAND_KEYS: Record<Band, MessageKey> = {
+const BAND_KEYS: Record<ScoreBand, MessageKey> = {
   rawan: 'safety.band.rawan',
   kurang: 'safety.band.kurang',
   cukup: 'safety.band.cukup',
   aman: 'safety.band.aman',
 };
 
-export const bandName = ({ t }: Translator, band: Band): string => t(BAND_KEYS[band]);
+export const bandName = ({ t }: Translator, band: ScoreBand): string => t(BAND_KEYS[band]);
 
 /** "Siang" / "Night", for a control. */
 export const dayPartName = ({ t }: Translator, part: DayPart): string =>

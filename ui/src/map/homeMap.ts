@@ -81,7 +81,7 @@ export function createHomeMap(el: HTMLElement, options: HomeMapOptions): HomeMap
         const old = shown.get(p.id);
         if (old && old.key === key) continue;
         if (old) pins.removeLayer(old.marker);
-        const marker = L.circleMarker([p.lat, p.lon], pinStyle(p.kind, p.status, p.score));
+        const marker = L.circleMarker([p.lat, p.lon], pinStyle(p.kind, p.status, p.band));
         ids.set(marker, p.id);
         pins.addLayer(marker);
         shown.set(p.id, { marker, key });

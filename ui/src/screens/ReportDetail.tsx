@@ -204,7 +204,7 @@ export function ReportDetail({ id }: { id: string }) {
       {report.audit && (
         <section class="audit-result" data-testid="audit-result">
           <h2>{t('detail.audit')}</h2>
-          <ScoreLine score={report.audit.score} testid="audit-score" />
+          <ScoreLine score={report.audit.score} band={report.audit.band} testid="audit-score" />
           <h3>{t('detail.auditRatings')}</h3>
           <ParameterBars values={report.audit.ratings} form={form} testid="audit-rating" rubrics />
         </section>

@@ -119,8 +119,8 @@ export function SafetyCellPanel({ cell, form, onClose }: PanelProps) {
           {t('safety.close')}
         </button>
       </div>
-      {cell.score !== null ? (
-        <ScoreLine score={cell.score} testid="safety-cell-score" />
+      {cell.score !== null && cell.band !== null ? (
+        <ScoreLine score={cell.score} band={cell.band} testid="safety-cell-score" />
       ) : (
         <p data-testid="safety-cell-no-score">{t('safety.noScore')}</p>
       )}
