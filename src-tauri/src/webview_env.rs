@@ -5,7 +5,7 @@
 ///
 /// That renderer shows a blank window on some GPU and compositor combinations (NVIDIA above
 /// all), and the shared-memory path it falls back to works everywhere. It also keeps idle memory
-/// lower: about 70 MB less resident across the app's processes (docs/benchmarks.md, "App").
+/// lower: about 65 MB less resident across the app's processes (docs/benchmarks.md, "App").
 /// A user who wants it back sets `WEBKIT_DISABLE_DMABUF_RENDERER=0`.
 pub const DEFAULTS: &[(&str, &str)] = &[("WEBKIT_DISABLE_DMABUF_RENDERER", "1")];
 
