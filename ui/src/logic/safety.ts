@@ -13,7 +13,7 @@ export const BAND_COLOURS: Readonly<Record<ScoreBand, string>> = {
   aman: '#00897b',
 };
 
-/** A 0–3 rating as a 0–100 share, to colour its bar like a score. */
+/** A 0–3 rating as a 0–100 share: how far its bar reaches (its colour is the band it arrives with). */
 export const ratingShare = (value: number): number => (Math.max(0, Math.min(3, value)) / 3) * 100;
 
 /** The rating that is the outcome the other eight explain: shown apart, never in the score. */

@@ -77,7 +77,7 @@ export function createHomeMap(el: HTMLElement, options: HomeMapOptions): HomeMap
       const keep = new Set<string>();
       for (const p of list) {
         keep.add(p.id);
-        const key = `${p.lat},${p.lon},${p.kind},${p.status},${p.score}`;
+        const key = `${p.lat},${p.lon},${p.kind},${p.status},${p.band}`;
         const old = shown.get(p.id);
         if (old && old.key === key) continue;
         if (old) pins.removeLayer(old.marker);
